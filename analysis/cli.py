@@ -1,0 +1,52 @@
+"""Command line: ``biotech-report`` (also ``python -m analysis``)."""
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="biotech-report",
+        description="Curated data, indicators and reports on the Belgian biotech and ATMP sector.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check-data", help="validate the curated tables and print a summary")
+    p.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
+
+    p = sub.add_parser("audit", help="print the audit of every checkable claim")
+    p.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
+    p.add_argument("--lang", default="en", choices=["fr", "en"], help="language of explanations")
+
+    from analysis.build import add_build_arguments, add_list_arguments
+
+    add_build_arguments(sub.add_parser("build", help="execute the notebooks and render reports"))
+    add_list_arguments(sub.add_parser("list", help="list the reports and their parameters"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    args = _parser().parse_args(argv)
+    if args.command == "check-data":
+        from analysis.validate import check_data_command
+
+        return check_data_command(args.data)
+    if args.command == "audit":
+        from analysis.audit import audit_command
+
+        return audit_command(args.data, args.lang)
+    if args.command == "build":
+        from analysis.build import build_command
+
+        return build_command(args)
+    if args.command == "list":
+        from analysis.build import list_command
+
+        return list_command(args)
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""Where the package finds its inputs: the curated data, the notebooks and the source texts."""
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT = PACKAGE_DIR.parent
+DATA_DIR = ROOT / "data"
+NOTEBOOKS_DIR = ROOT / "notebooks"
+REPORTS_DIR = ROOT / "reports"
+DESCRIPTOR = "datapackage.json"
+
+#: Environment variable naming another folder that holds the five source texts.
+SOURCES_ENV = "BIOTECH_SOURCES_DIR"
+
+
+def sources_dir() -> Path:
+    """Return the folder of the primary source texts (``../shared/sources`` unless overridden)."""
+    override = os.environ.get(SOURCES_ENV)
+    if override:
+        return Path(override)
+    return ROOT.parent / "shared" / "sources"
