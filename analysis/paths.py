@@ -20,3 +20,15 @@ def sources_dir() -> Path:
     if override:
         return Path(override)
     return ROOT.parent / "shared" / "sources"
+
+
+#: Environment variable naming another curated data folder (tests, what-if copies).
+DATA_ENV = "BIOTECH_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """Return the curated data folder (``data/`` unless ``BIOTECH_DATA_DIR`` names another)."""
+    override = os.environ.get(DATA_ENV)
+    if override:
+        return Path(override)
+    return DATA_DIR

@@ -1,0 +1,84 @@
+"""Loading: validate the curated tables, then return them as typed pandas DataFrames."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.validate import DataValidationError, validate_package
+
+#: Columns read as categoricals, per table.
+CATEGORIES = {
+    "sources": ["kind", "language", "date_precision", "date_basis"],
+    "metrics": ["family", "unit"],
+    "subjects": ["kind", "geography"],
+    "facts": ["section", "metric", "subject", "geography", "unit", "qualifier", "source_id"],
+    "exclusions": ["reason", "source_id"],
+    "organisations": ["type", "region", "country"],
+    "events": ["date_precision", "date_basis", "kind"],
+    "relations": ["relation"],
+    "assumptions": ["unit"],
+}
+DATES = {"sources": ["pub_date"], "events": ["date"]}
+INTEGERS = {"facts": ["period_start", "period_end"]}
+FLOATS = {"facts": ["value"], "assumptions": ["value"]}
+KEYS = {
+    "sources": "source_id",
+    "metrics": "metric_id",
+    "subjects": "subject_id",
+    "facts": "fact_id",
+    "exclusions": "exclusion_id",
+    "organisations": "org_id",
+    "events": "event_id",
+    "relations": "relation_id",
+    "assumptions": "assumption_id",
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The curated tables, validated and typed. Each table is indexed by nothing (a plain range)."""
+
+    sources: pd.DataFrame
+    metrics: pd.DataFrame
+    subjects: pd.DataFrame
+    facts: pd.DataFrame
+    exclusions: pd.DataFrame
+    organisations: pd.DataFrame
+    events: pd.DataFrame
+    relations: pd.DataFrame
+    assumptions: pd.DataFrame
+    data_dir: Path
+
+
+def _read(path: Path, table: str) -> pd.DataFrame:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    df = df.replace({"": None})
+    for col in CATEGORIES.get(table, []):
+        df[col] = df[col].astype("category")
+    for col in DATES.get(table, []):
+        df[col] = pd.to_datetime(df[col], format="%Y-%m-%d").dt.date
+    for col in INTEGERS.get(table, []):
+        df[col] = pd.to_numeric(df[col]).astype("Int64")
+    for col in FLOATS.get(table, []):
+        df[col] = df[col].astype(float)
+    return df
+
+
+def load_data(data_dir: Path | str | None = None) -> Dataset:
+    """Validate the data package in ``data_dir`` and return its tables.
+
+    Args:
+        data_dir: folder holding ``datapackage.json`` and the CSVs; defaults to ``data/``
+            (or the folder named by ``BIOTECH_DATA_DIR``).
+
+    Raises:
+        DataValidationError: listing every problem, when any table breaks a rule.
+    """
+    data_dir = Path(data_dir) if data_dir else paths.data_dir()
+    problems = validate_package(data_dir)
+    if problems:
+        raise DataValidationError(problems)
+    tables = {name: _read(data_dir / f"{name}.csv", name) for name in KEYS}
+    return Dataset(**tables, data_dir=data_dir)
