@@ -38,7 +38,11 @@ KEYS = {
 
 @dataclass(frozen=True)
 class Dataset:
-    """The curated tables, validated and typed. Each table is indexed by nothing (a plain range)."""
+    """The curated tables, validated and typed.
+
+    Each table has a plain range index in file order: index ``i`` is row ``i + 2`` of its CSV,
+    the row number validation problems give (the header being row 1).
+    """
 
     sources: pd.DataFrame
     metrics: pd.DataFrame
@@ -53,7 +57,7 @@ class Dataset:
 
 
 def _read(path: Path, table: str) -> pd.DataFrame:
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     df = df.replace({"": None})
     for col in CATEGORIES.get(table, []):
         df[col] = df[col].astype("category")

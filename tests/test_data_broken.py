@@ -1,0 +1,117 @@
+"""The corpus of broken data copies: each case yields exactly the expected problems, everywhere.
+
+A case is a folder of tests/broken/ holding only the files that differ from data/; the test
+copies data/ to a temporary folder and overlays them.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from analysis.load import load_data
+from analysis.validate import DataValidationError, check_data_command
+
+BROKEN_DIR = Path(__file__).parent / "broken"
+NUMBER_HINT = "is not a number (digits, with a dot for decimals, e.g. 2.6)"
+UNITS = (
+    "EUR_million, EUR_billion, percent, jobs, employees, organisations, companies, people, "
+    "workpackages, years, rank"
+)
+
+EXPECTED = {
+    "missing_column": [
+        "facts.csv, row 1, field 'unit': column 'unit' is missing from the header [missing-column]"
+    ],
+    "wrong_type": [f"""facts.csv, row 2, field 'value': "2,6" {NUMBER_HINT} [type]"""],
+    "unknown_source": [
+        """facts.csv, row 2, field 'source_id': "S005" is not a source_id in sources.csv"""
+        " [foreign-key]"
+    ],
+    "duplicate_id": [
+        """facts.csv, row 3, field 'fact_id': "F002-01" is already used in row 2 [unique]"""
+    ],
+    "negative_count": ["facts.csv, row 2, field 'value': -26 is below the minimum 0 [minimum]"],
+    "percent_above_100": [
+        "facts.csv, row 2, field 'value': a percent must lie between 0 and 100, not 780"
+        " [percent-range]"
+    ],
+    "unknown_unit": [f"""facts.csv, row 2, field 'unit': "MEUR" is not one of: {UNITS} [enum]"""],
+    "unknown_qualifier": [
+        """facts.csv, row 2, field 'qualifier': "approximately" is not one of: exact, about,"""
+        " nearly, more_than, at_least, at_most, less_than [enum]"
+    ],
+    "invalid_date": [
+        """events.csv, row 3, field 'date': "2021-02-30" is not a valid date"""
+        " (an existing day written YYYY-MM-DD) [type]"
+    ],
+    "shares_not_100": [
+        "facts.csv, row 3, field 'value': public_funding_share (row 2) + private_funding_share"
+        " (row 3) of pit_atmp in S002 add up to 90, not 100 (tolerance 0.5) [shares-sum]"
+    ],
+    "unit_not_metric": [
+        "facts.csv, row 2, field 'unit': unit EUR_million differs from the unit of metric"
+        " market_size in metrics.csv (EUR_billion) [unit-matches-metric]"
+    ],
+    "empty_file": [
+        "exclusions.csv: the file is empty: it needs at least the header row [empty-file]"
+    ],
+    "not_utf8": [
+        "exclusions.csv, row 2: the file is not UTF-8: byte 0xc0 at line 2, column 14 cannot"
+        " be decoded (save the file as UTF-8) [encoding]"
+    ],
+    "two_files": [
+        "sources.csv, row 2, field 'pub_date': 2021-02-15 has precision 'month', so it must be"
+        " the first day of its month (2021-02-01) [date-precision]",
+        f"""facts.csv, row 2, field 'value': "environ 60" {NUMBER_HINT} [type]""",
+    ],
+}
+
+
+def test_every_case_folder_has_its_expectation():
+    folders = {p.name for p in BROKEN_DIR.iterdir() if p.is_dir()}
+    assert folders == set(EXPECTED)
+
+
+def test_the_latin1_case_really_is_not_utf8():
+    raw = (BROKEN_DIR / "not_utf8" / "exclusions.csv").read_bytes()
+    assert b"\xc0 l'initiative" in raw  # "À" in latin-1, kept byte-exact by .gitattributes
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_broken_case_is_reported_exactly(case, data_copy, capsys):
+    expected = EXPECTED[case]
+    folder = data_copy(case)
+
+    with pytest.raises(DataValidationError) as raised:
+        load_data(folder)
+    assert [str(p) for p in raised.value.problems] == expected
+
+    assert check_data_command(folder) == 1
+    out = capsys.readouterr().out.splitlines()
+    noun = "problem" if len(expected) == 1 else "problems"
+    assert out == [f"Data package {folder}: {len(expected)} {noun}"] + [
+        f"  - {line}" for line in expected
+    ]
+
+
+def test_the_command_line_reports_problems_and_exits_1(data_copy, capsys):
+    pytest.importorskip("analysis.build", reason="the command line needs analysis.build")
+    from analysis.cli import main
+
+    folder = data_copy("two_files")
+    assert main(["check-data", "--data", str(folder)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"Data package {folder}: 2 problems"] + [
+        f"  - {line}" for line in EXPECTED["two_files"]
+    ]
+
+
+def test_the_command_line_summarises_valid_data_and_exits_0(capsys):
+    pytest.importorskip("analysis.build", reason="the command line needs analysis.build")
+    from analysis import paths
+    from analysis.cli import main
+
+    assert main(["check-data", "--data", str(paths.DATA_DIR)]) == 0
+    assert capsys.readouterr().out.startswith(f"Data package {paths.DATA_DIR}: valid\n")

@@ -1,0 +1,296 @@
+"""The validation layer as a whole: real data valid, frictionless errors wrapped, no cascades."""
+
+import csv
+import json
+
+import pytest
+
+from analysis import paths
+from analysis.load import KEYS, load_data
+from analysis.validate import (
+    DataValidationError,
+    Problem,
+    check_data_command,
+    validate_package,
+)
+
+NUMBER_HINT = "is not a number (digits, with a dot for decimals, e.g. 2.6)"
+
+
+def replace(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def messages(folder):
+    return [str(p) for p in validate_package(folder)]
+
+
+# --- the curated data ------------------------------------------------------------------------
+
+
+def test_curated_data_is_valid():
+    assert validate_package(paths.DATA_DIR) == []
+
+
+def test_load_data_returns_every_table_typed():
+    data = load_data(paths.DATA_DIR)
+    for name in KEYS:
+        with (paths.DATA_DIR / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            assert len(getattr(data, name)) == sum(1 for _ in csv.DictReader(handle)), name
+    budget = data.facts.set_index("fact_id").loc["F002-01"]
+    assert (budget["value"], budget["unit"], budget["source_id"]) == (81.0, "EUR_million", "S002")
+    assert str(data.facts["period_start"].dtype) == "Int64"
+    assert data.sources.set_index("source_id").loc["S002", "pub_date"].isoformat() == "2024-01-17"
+
+
+def test_check_data_prints_a_summary_and_exits_0(capsys):
+    assert check_data_command(paths.DATA_DIR) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == f"Data package {paths.DATA_DIR}: valid"
+    for name in KEYS:
+        with (paths.DATA_DIR / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            rows = sum(1 for _ in csv.DictReader(handle))
+        assert f"  {name:<13}  {rows:>4}" in lines
+    data = load_data(paths.DATA_DIR)
+    per_source = data.facts["source_id"].astype(str).value_counts()
+    s002 = next(line.split() for line in lines if line.startswith("  S002 "))
+    assert s002 == [
+        "S002",
+        "fr",
+        "2024-01-17",
+        "(day)",
+        "002_e920d77f1e51e477.txt",
+        str(per_source["S002"]),
+        "4",
+    ]
+    assert "Exclusions per reason and document" in lines
+    contact = next(line for line in lines if line.startswith("  contact "))
+    assert contact.split()[1:] == ["0", "0", "2", "0", "3", "5"]
+
+
+def test_check_data_uses_the_data_environment_variable(data_copy, monkeypatch, capsys):
+    folder = data_copy()
+    replace(
+        folder / "facts.csv",
+        ",81,EUR_million,exact,,,un budget",
+        ",81,EUR_billion,exact,,,un budget",
+    )
+    monkeypatch.setenv(paths.DATA_ENV, str(folder))
+    assert check_data_command(None) == 1
+    assert "[unit-matches-metric]" in capsys.readouterr().out
+
+
+# --- Problem and the error ---------------------------------------------------------------
+
+
+def test_problem_names_file_row_field_and_rule():
+    problem = Problem("facts.csv", 5, "value", "type", "bad")
+    assert str(problem) == "facts.csv, row 5, field 'value': bad [type]"
+    assert (
+        str(Problem("facts.csv", None, None, "empty-file", "empty"))
+        == "facts.csv: empty [empty-file]"
+    )
+
+
+def test_data_validation_error_lists_every_problem():
+    error = DataValidationError(
+        [Problem("a.csv", 2, "x", "r", "one"), Problem("b.csv", 3, None, "s", "two")]
+    )
+    assert str(error) == (
+        "2 problem(s) in the curated data:\n  - a.csv, row 2, field 'x': one [r]\n"
+        "  - b.csv, row 3: two [s]"
+    )
+
+
+# --- frictionless errors, wrapped, without cascades ------------------------------------------
+
+
+def test_all_problems_of_all_files_are_listed_in_file_then_row_order(data_copy):
+    folder = data_copy()
+    replace(folder / "facts.csv", ",81,EUR_million", ",eighty,EUR_million")
+    replace(folder / "facts.csv", "F001-02,S001", "F001-02,S009")
+    replace(folder / "events.csv", "E02,2021-02-01", "E02,2021-02-30")
+    replace(folder / "metrics.csv", "budget,funding,EUR_million", "budget,funding,MEUR")
+    assert messages(folder) == [
+        """metrics.csv, row 2, field 'unit': "MEUR" is not one of: EUR_million, EUR_billion, """
+        "percent, jobs, employees, organisations, companies, people, workpackages, years, rank"
+        " [enum]",
+        "facts.csv, row 3, field 'fact_id': F001-02 does not carry the number of its source S009"
+        " (expected F009-..) [id-matches-source]",
+        """facts.csv, row 3, field 'source_id': "S009" is not a source_id in sources.csv"""
+        " [foreign-key]",
+        f"""facts.csv, row 5, field 'value': "eighty" {NUMBER_HINT} [type]""",
+        """events.csv, row 3, field 'date': "2021-02-30" is not a valid date (an existing day"""
+        " written YYYY-MM-DD) [type]",
+    ]
+
+
+def test_row_numbers_agree_between_frictionless_and_the_rules(data_copy):
+    # Row 5 (F002-01) breaks an enum (frictionless) and the period order (package rule).
+    folder = data_copy()
+    replace(
+        folder / "facts.csv",
+        "EUR_million,exact,,,un budget de 81M€",
+        "EUR_million,roughly,2025,2024,un budget de 81M€",
+    )
+    assert messages(folder) == [
+        """facts.csv, row 5, field 'qualifier': "roughly" is not one of: exact, about, nearly,"""
+        " more_than, at_least, at_most, less_than [enum]",
+        "facts.csv, row 5, field 'period_end': period_end 2024 is before period_start 2025"
+        " [period-order]",
+    ]
+
+
+def test_rows_are_counted_as_records_not_lines(data_copy):
+    # A quoted cell over two lines: the next rows keep the number a spreadsheet shows.
+    folder = data_copy()
+    replace(folder / "facts.csv", "F001-02,S001,body", 'F001-02,S001,"bo\ndy"')
+    replace(folder / "facts.csv", ",81,EUR_million", ",eighty,EUR_million")
+    assert messages(folder) == [
+        """facts.csv, row 3, field 'section': "bo\\ndy" is not one of: title, lead, body, quote,"""
+        " key_figures, boilerplate [enum]",
+        f"""facts.csv, row 5, field 'value': "eighty" {NUMBER_HINT} [type]""",
+    ]
+
+
+def test_an_empty_referenced_table_does_not_cascade(data_copy):
+    # frictionless alone reports every foreign key into the empty sources.csv.
+    folder = data_copy()
+    (folder / "sources.csv").write_bytes(b"")
+    replace(folder / "facts.csv", ",81,EUR_million", ",eighty,EUR_million")
+    assert messages(folder) == [
+        "sources.csv: the file is empty: it needs at least the header row [empty-file]",
+        f"""facts.csv, row 5, field 'value': "eighty" {NUMBER_HINT} [type]""",
+    ]
+
+
+def test_a_non_utf8_lookup_table_is_reported_once_and_its_users_still_checked(data_copy):
+    # frictionless alone blames facts.csv too, and stops checking it.
+    folder = data_copy()
+    metrics = folder / "metrics.csv"
+    metrics.write_bytes(metrics.read_text(encoding="utf-8").encode("latin-1"))
+    replace(folder / "facts.csv", ",81,EUR_million", ",eighty,EUR_million")
+    assert messages(folder) == [
+        "metrics.csv, row 3: the file is not UTF-8: byte 0xe9 at line 3, column 27 cannot be"
+        " decoded (save the file as UTF-8) [encoding]",
+        f"""facts.csv, row 5, field 'value': "eighty" {NUMBER_HINT} [type]""",
+    ]
+
+
+def test_a_missing_column_is_one_problem_not_one_per_row(data_copy):
+    # frictionless alone reports a label error per column and an extra cell per row.
+    folder = data_copy()
+    lines = (folder / "metrics.csv").read_text(encoding="utf-8").splitlines()
+    kept = [",".join(row[:2] + row[3:]) for row in csv.reader(lines)]
+    (folder / "metrics.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    assert messages(folder) == [
+        "metrics.csv, row 1, field 'unit': column 'unit' is missing from the header"
+        " [missing-column]"
+    ]
+
+
+def test_unexpected_and_misordered_columns(data_copy):
+    folder = data_copy()
+    header = "assumption_id,value,unit,label_fr,label_en,rationale_fr,rationale_en"
+    replace(folder / "assumptions.csv", header, header.replace("value,unit", "unit,value"))
+    replace(folder / "subjects.csv", "label_en,description", "label_en,description,extra")
+    assert messages(folder) == [
+        "subjects.csv, row 1, field 'extra': column 'extra' is not in the schema"
+        " [unexpected-column]",
+        "assumptions.csv, row 1: the columns must be in this order: assumption_id, value, unit,"
+        " label_fr, label_en, rationale_fr, rationale_en [column-order]",
+    ]
+
+
+def test_a_missing_file(data_copy):
+    folder = data_copy()
+    (folder / "relations.csv").unlink()
+    assert messages(folder) == ["relations.csv: the file does not exist [missing-file]"]
+
+
+def test_row_shape_errors_replace_the_cells_they_shift(data_copy):
+    folder = data_copy()
+    replace(
+        folder / "metrics.csv",
+        "Budget,Budget,Total budget of a programme over its stated duration.",
+        "Budget,Budget",
+    )
+    replace(folder / "facts.csv", "\nF001-02", "\n\nF001-02")
+    assert messages(folder) == [
+        "metrics.csv, row 2, field 'description': the row has fewer cells than the header"
+        " [missing-cell]",
+        "facts.csv, row 3: the row is blank [blank-row]",
+    ]
+
+
+def test_a_pattern_error_is_not_repeated_as_a_foreign_key(data_copy):
+    folder = data_copy()
+    replace(folder / "exclusions.csv", "X000-01,S000", "X000-01,S0")
+    assert messages(folder) == [
+        """exclusions.csv, row 2, field 'source_id': "S0" does not match the pattern S\\d{3}"""
+        " [pattern]"
+    ]
+
+
+def test_missing_required_value_and_duplicate_key(data_copy):
+    folder = data_copy()
+    replace(
+        folder / "organisations.csv",
+        "essenscia_wallonie,essenscia wallonie,federation",
+        "essenscia_wallonie,,federation",
+    )
+    subjects = folder / "subjects.csv"
+    biowin = next(
+        line
+        for line in subjects.read_text(encoding="utf-8").splitlines()
+        if line.startswith("biowin,")
+    )
+    with subjects.open("a", encoding="utf-8") as handle:
+        handle.write(biowin + "\n")
+    assert messages(folder) == [
+        """subjects.csv, row 14, field 'subject_id': "biowin" is already used in row 8 [unique]""",
+        "organisations.csv, row 3, field 'name': a value is required [required]",
+    ]
+
+
+def test_a_missing_assumption_is_reported(data_copy):
+    folder = data_copy()
+    text = (folder / "assumptions.csv").read_text(encoding="utf-8")
+    kept = [line for line in text.splitlines() if not line.startswith("share_sum_tolerance")]
+    (folder / "assumptions.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    assert messages(folder) == [
+        "assumptions.csv, field 'assumption_id': assumption 'share_sum_tolerance' is missing"
+        " (the shares-sum rule needs it) [missing-assumption]"
+    ]
+
+
+def test_a_missing_descriptor(tmp_path):
+    assert messages(tmp_path) == ["datapackage.json: the file does not exist [missing-file]"]
+
+
+def test_an_unreadable_descriptor(data_copy):
+    folder = data_copy()
+    (folder / "datapackage.json").write_text('{"resources": ', encoding="utf-8")
+    assert messages(folder) == [
+        "datapackage.json: unreadable: Expecting value: line 1 column 15 (char 14) [descriptor]"
+    ]
+
+
+def test_an_invalid_descriptor(data_copy):
+    folder = data_copy()
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["name"] = 1
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    problems = validate_package(folder)
+    assert [(p.file, p.rule) for p in problems] == [("datapackage.json", "resource-error")]
+    assert "1 is not of type 'string'" in problems[0].message
+
+
+def test_load_data_runs_nothing_on_invalid_data(data_copy):
+    folder = data_copy()
+    replace(folder / "facts.csv", ",81,EUR_million", ",eighty,EUR_million")
+    with pytest.raises(DataValidationError, match="1 problem"):
+        load_data(folder)
