@@ -1,5 +1,13 @@
 """Curated data, indicators and bilingual reports on the Belgian biotech and ATMP sector."""
 
-from analysis.load import Dataset, load_data
-
 __all__ = ["Dataset", "load_data"]
+
+
+def __getattr__(name: str) -> object:
+    # Imported on first use: the command line must not pay for pandas when it does not
+    # need it (e.g. a rebuild that finds every report up to date).
+    if name in __all__:
+        from analysis import load
+
+        return getattr(load, name)
+    raise AttributeError(f"module 'analysis' has no attribute {name!r}")
