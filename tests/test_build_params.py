@@ -1,0 +1,319 @@
+"""The report registry, parameter validation and the HTML post-processing (no kernel runs)."""
+
+import ast
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import cli, paths
+from analysis.build import BuildLocked, build_lock, make_config
+from analysis.render import (
+    ATTACHMENT_MIMETYPE,
+    attachment_bundle,
+    css_content,
+    finish_html,
+    inspect_parameters,
+    install_parameter_inspection,
+)
+from analysis.reports import REGISTRY, ParameterError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+
+
+def run_cli(capsys, *argv):
+    code = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+# -- the registry agrees with the notebooks ----------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_registry_matches_notebook_parameters_cell(name):
+    import papermill
+
+    install_parameter_inspection()
+    report = REGISTRY[name]
+    found = papermill.inspect_notebook(str(paths.NOTEBOOKS_DIR / report.notebook))
+    assert list(found) == [p.name for p in report.parameters]
+    for param in report.parameters:
+        inspected = found[param.name]
+        assert inspected["inferred_type_name"] == param.type_name
+        assert ast.literal_eval(inspected["default"]) == param.default
+        assert inspected["help"] == param.help
+
+
+def test_inspection_reads_pep604_annotations_and_equal_signs_in_help():
+    source = 'x: float | None = None  # a (0-1); None = stated\ny = 3  # plain\nz: str = "a=b"\n'
+    assert inspect_parameters(source) == [
+        ("x", "float | None", "None", "a (0-1); None = stated"),
+        ("y", "None", "3", "plain"),
+        ("z", "str", '"a=b"', ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    "notebook",
+    sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")) + sorted(FIXTURES.glob("*.ipynb")),
+    ids=lambda path: path.name,
+)
+def test_notebooks_are_committed_without_outputs(notebook):
+    nb = nbformat.read(notebook, as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert code, "a notebook without code cells"
+    assert all(cell.outputs == [] for cell in code)
+    assert all(cell.execution_count is None for cell in code)
+    tagged = [cell for cell in nb.cells if "parameters" in cell.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+def test_every_registered_report_has_its_notebook():
+    names = {path.name for path in paths.NOTEBOOKS_DIR.glob("*.ipynb")}
+    assert {report.notebook for report in REGISTRY.values()} <= names
+
+
+# -- command-line validation: exact messages, exit code 2, nothing built ------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--report", "atmp_partnership", "-p", "public_share", "1.5"],
+            "error: parameter 'public_share' of report 'atmp_partnership': "
+            "1.5 is above the maximum 1",
+        ),
+        (
+            ["-p", "direct_jobs", "-3"],
+            "error: parameter 'direct_jobs' of report 'atmp_partnership': "
+            "-3 is below the minimum 0",
+        ),
+        (
+            ["-p", "cagr_tolerance", "many"],
+            "error: parameter 'cagr_tolerance' of report 'sector_overview': "
+            "expected a number or none, got 'many'",
+        ),
+        (
+            ["-p", "colour", "red"],
+            "error: unknown parameter 'colour'; parameters of the reports being built: "
+            "cagr_tolerance, direct_jobs, indirect_jobs, public_share",
+        ),
+        (
+            ["--report", "claims_audit", "-p", "public_share", "0.5"],
+            "error: unknown parameter 'public_share'; parameters of the reports being built: "
+            "cagr_tolerance",
+        ),
+        (
+            ["-p", "atmp_partnership.colour", "red"],
+            "error: report 'atmp_partnership' has no parameter 'colour'; "
+            "its parameters: public_share, direct_jobs, indirect_jobs",
+        ),
+        (["-p", "lang", "en"], "error: parameter 'lang' is chosen with --lang"),
+        (["--lang", "fr,de"], "error: unknown language 'de'; languages: fr, en"),
+        (
+            ["--report", "market_map"],
+            "error: unknown report 'market_map'; reports: "
+            "sector_overview, atmp_partnership, claims_audit",
+        ),
+        (["--format", "html,docx"], "error: unknown format 'docx'; formats: html, pdf"),
+    ],
+)
+def test_invalid_options_are_refused_before_anything_runs(capsys, tmp_path, argv, message):
+    out = tmp_path / "out"
+    code, stdout, stderr = run_cli(capsys, "build", "--out", str(out), *argv)
+    assert code == 2
+    assert stderr.strip() == message
+    assert stdout == ""
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("public_share: [0.5,\n", "not valid YAML (line 2, column 1): expected the node content"),
+        (
+            "atmp_partnership:\n  public_share: '0.5'\n",
+            "parameter 'public_share' of report 'atmp_partnership': "
+            "expected a number or none, got '0.5'",
+        ),
+        (
+            "atmp_partnership:\n  public_share: 2\n",
+            "parameter 'public_share' of report 'atmp_partnership': 2 is above the maximum 1",
+        ),
+        (
+            "cagr_tolerance: true\n",
+            "parameter 'cagr_tolerance' of report 'sector_overview': "
+            "expected a number or none, got true (bool)",
+        ),
+        ("shade: 3\n", "unknown parameter 'shade'"),
+        ("- 1\n- 2\n", "expected a mapping of parameter names to values, got list"),
+        ("atmp_partnership: 3\n", "section 'atmp_partnership' must map parameter names"),
+    ],
+)
+def test_invalid_params_file_is_refused_naming_the_file(capsys, tmp_path, content, message):
+    params = tmp_path / "what-if.yml"
+    params.write_text(content, encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, stderr = run_cli(capsys, "build", "--out", str(out), "--params", str(params))
+    assert code == 2
+    assert stderr.startswith(f"error: {params}: {message}")
+    assert not out.exists()
+
+
+def test_missing_params_file(capsys, tmp_path):
+    code, _, stderr = run_cli(capsys, "build", "--params", str(tmp_path / "none.yml"))
+    assert code == 2
+    assert (
+        stderr.strip() == f"error: {tmp_path / 'none.yml'}: cannot read: No such file or directory"
+    )
+
+
+def test_params_file_values_per_report_and_command_line_override(tmp_path):
+    params = tmp_path / "params.yml"
+    params.write_text(
+        "cagr_tolerance: 2\natmp_partnership:\n  public_share: 0.25\n  direct_jobs: 400\n"
+        "claims_audit:\n  cagr_tolerance: 3.5\n",
+        encoding="utf-8",
+    )
+    config = make_config(
+        params=[("direct_jobs", "500"), ("indirect_jobs", "none")], params_file=params
+    )
+    assert config.params == {
+        "sector_overview": {"cagr_tolerance": 2.0},
+        "atmp_partnership": {"public_share": 0.25, "direct_jobs": 500.0, "indirect_jobs": None},
+        "claims_audit": {"cagr_tolerance": 3.5},
+    }
+
+
+def test_sections_for_reports_not_built_are_ignored(tmp_path):
+    params = tmp_path / "params.yml"
+    params.write_text("atmp_partnership:\n  public_share: 0.25\n", encoding="utf-8")
+    config = make_config(reports=["claims_audit"], params_file=params)
+    assert config.params == {"claims_audit": {}}
+
+
+def test_list_shows_parameters_with_type_default_and_help(capsys):
+    code, stdout, _ = run_cli(capsys, "list")
+    assert code == 0
+    lines = stdout.splitlines()
+    assert "sector_overview  (notebooks/sector_overview.ipynb)" in lines
+    share = next(line for line in lines if line.strip().startswith("public_share"))
+    assert share.split()[:4] == ["public_share", "float", "|", "None"]
+    assert "default None" in share
+    assert "public share of funding (0-1); None = the stated share [0 to 1]" in share
+    lang = next(line for line in lines if line.strip().startswith("lang"))
+    assert "default 'fr'" in lang and "[one of fr, en]" in lang
+
+
+# -- lock --------------------------------------------------------------------------------
+
+
+def test_second_build_on_same_folder_is_refused(capsys, tmp_path):
+    out = tmp_path / "out"
+    with build_lock(out):
+        with pytest.raises(BuildLocked):
+            with build_lock(out):
+                pass
+        code, _, stderr = run_cli(capsys, "build", "--out", str(out), "--report", "claims_audit")
+    assert code == 3
+    assert stderr.startswith("error: another build is writing to ")
+    assert "wait for it to finish" in stderr
+    assert not (out / "manifest.json").exists()
+    # Released: the lock can be taken again.
+    with build_lock(out):
+        pass
+
+
+# -- page helpers ------------------------------------------------------------------------
+
+
+def test_footer_message_becomes_css_counters():
+    assert css_content("Page {page} sur {pages}") == '"Page " counter(page) " sur " counter(pages)'
+    assert css_content('{page}/{pages} "x"') == 'counter(page) "/" counter(pages) " \\"x\\""'
+
+
+def test_finish_html_fills_title_description_ids_and_contents():
+    page = (
+        "<!DOCTYPE html><html lang='fr'><head><title></title></head><body><main>"
+        "<div class='cell'><h1>Le <em>titre</em> &amp; plus</h1>"
+        "<p class='report-subtitle'>Sous-titre &lt;x&gt;</p></div>"
+        "<div class='cell'><h2>Réseau</h2><h3>Détail</h3><h2>Réseau</h2></div>"
+        "</main></body></html>"
+    )
+    out = finish_html(page, toc_title="Sommaire")
+    assert "<title>Le titre &amp; plus</title>" in out
+    assert '<meta content="Sous-titre &lt;x&gt;" name="description"/>' in out
+    assert 'id="reseau"' in out and 'id="reseau-2"' in out and 'id="detail"' in out
+    nav = out[out.index("<nav") : out.index("</nav>")]
+    assert nav.index('href="#reseau"') < nav.index('href="#detail"') < nav.index('href="#reseau-2"')
+    assert '<p class="toc-title">Sommaire</p>' in nav
+    # The contents follow the title block, before the first section.
+    assert out.index("report-subtitle") < out.index("<nav") < out.index("<h2")
+
+
+def test_attachment_bundle():
+    bundle = attachment_bundle("facts.csv", "Facts", "a,b\n1,2\n")
+    assert bundle[ATTACHMENT_MIMETYPE] == {
+        "filename": "facts.csv",
+        "description": "Facts",
+        "content": "a,b\n1,2\n",
+    }
+    assert json.loads(json.dumps(bundle)) == bundle
+    with pytest.raises(ValueError, match="plain file name"):
+        attachment_bundle("../facts.csv", "Facts", "")
+
+
+def test_registry_reports_are_frozen():
+    report = REGISTRY["atmp_partnership"]
+    with pytest.raises(AttributeError):
+        report.name = "other"  # type: ignore[misc]
+    share = report.parameter("public_share")
+    assert share is not None and share.check(0) == 0.0 and isinstance(share.check(1), float)
+    with pytest.raises(ValueError, match="not a finite number"):
+        share.check(float("nan"))
+    with pytest.raises(ParameterError):
+        make_config(langs=["EN"])
+
+
+def test_command_line_stays_light():
+    """The command line must not import the heavy libraries just to check or list."""
+    code = (
+        "import sys\n"
+        "from analysis import cli\n"
+        "assert cli.main(['list']) == 0\n"
+        "heavy = {'pandas', 'matplotlib', 'weasyprint', 'papermill', 'nbconvert', 'yaml'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=paths.ROOT
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_library_hash_changes_with_templates(tmp_path):
+    from analysis.build import library_hash
+
+    package = tmp_path / "analysis"
+    (package / "templates" / "t").mkdir(parents=True)
+    (package / "static").mkdir()
+    (package / "a.py").write_text("x = 1\n")
+    (package / "templates" / "t" / "index.html.j2").write_text("<p>")
+    (package / "static" / "report.css").write_text("p {}")
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "a.pyc").write_bytes(b"junk")
+    first = library_hash(package)
+    (package / "__pycache__" / "a.pyc").write_bytes(b"other junk")
+    assert library_hash(package) == first
+    (package / "templates" / "t" / "index.html.j2").write_text("<p>!")
+    second = library_hash(package)
+    assert second != first
+    (package / "static" / "report.css").write_text("p { color: red }")
+    assert library_hash(package) != second
+    assert len({first, second, hashlib.sha256(b"").hexdigest()}) == 3
