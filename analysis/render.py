@@ -628,6 +628,11 @@ def _relative(path: Path, start: Path) -> str:
         return path.name
 
 
+def _last_line(error: BaseException) -> str:
+    message = _ANSI.sub("", f"{type(error).__name__}: {error}").strip()
+    return message.splitlines()[-1] if message else type(error).__name__
+
+
 def _failure_details(nb: Any, source_nb: Any) -> tuple[int | None, str]:
     """Return the failing cell (1-based, in the source notebook) and the error's last line."""
     injected_at = None
@@ -685,7 +690,8 @@ def run_variant(task: VariantTask) -> VariantResult:
     source_nb = nbformat.read(notebook, as_version=4)
     code_cells = [i for i, c in enumerate(source_nb.cells) if c.cell_type == "code"]
     total = len(code_cells) + 1  # the injected parameters cell runs too
-    counter = {"done": 0}
+    counter = {"done": 0, "position": None}
+    positions = {cell.get("id"): index + 1 for index, cell in enumerate(source_nb.cells)}
 
     def on_notebook_start(notebook: Any, **_: Any) -> None:
         captured["nb"] = notebook
@@ -693,6 +699,7 @@ def run_variant(task: VariantTask) -> VariantResult:
     def on_cell_start(cell: Any, cell_index: int, **_: Any) -> None:
         if cell.get("cell_type") == "code":
             counter["done"] += 1
+            counter["position"] = positions.get(cell.get("id"))
             _send(task.key, "executing", f"cell {counter['done']}/{total}")
 
     kernel = None
@@ -706,7 +713,7 @@ def run_variant(task: VariantTask) -> VariantResult:
             extra["km"] = kernel.km
         else:
             os.environ.update(task.kernel_env)
-        failed = None
+        failed: Exception | None = None
         try:
             executed = papermill.execute_notebook(
                 str(notebook),
@@ -721,7 +728,7 @@ def run_variant(task: VariantTask) -> VariantResult:
                 on_cell_start=on_cell_start,
                 **extra,
             )
-        except papermill.PapermillExecutionError as error:
+        except Exception as error:  # noqa: BLE001 - a cell raised, or the kernel died
             executed, failed = captured.get("nb"), error
         finally:
             if kernel is not None:
@@ -729,19 +736,24 @@ def run_variant(task: VariantTask) -> VariantResult:
                 kernel = None
             _maybe_warm_next(env, cwd)
         result.timings["execute"] = round(time.perf_counter() - started, 3)
-        executed.metadata.setdefault("papermill", {})
-        executed.metadata.papermill["input_path"] = _relative(notebook, paths.ROOT)
         if failed is not None:
             result.stage = "execute"
-            result.cell, result.error = _failure_details(executed, source_nb)
-            executed.metadata.papermill["output_path"] = _relative(failed_path, out_dir)
-            data = nbformat.writes(executed).encode("utf-8")
-            temporary = _write_atomic(failed_path, data)
-            os.replace(temporary, failed_path)
-            result.failed_notebook = str(failed_path)
+            if isinstance(failed, papermill.PapermillExecutionError) and executed is not None:
+                result.cell, result.error = _failure_details(executed, source_nb)
+            else:
+                result.cell, result.error = counter["position"], _last_line(failed)
+            if executed is not None:
+                executed.metadata.setdefault("papermill", {})
+                executed.metadata.papermill["input_path"] = _relative(notebook, paths.ROOT)
+                executed.metadata.papermill["output_path"] = _relative(failed_path, out_dir)
+                data = nbformat.writes(executed).encode("utf-8")
+                temporary = _write_atomic(failed_path, data)
+                os.replace(temporary, failed_path)
+                result.failed_notebook = str(failed_path)
             _send(task.key, "failed", result.error)
             return result
 
+        executed.metadata.papermill["input_path"] = _relative(notebook, paths.ROOT)
         executed.metadata.papermill["output_path"] = _relative(
             target.with_suffix(".ipynb"), out_dir
         )
@@ -782,8 +794,7 @@ def run_variant(task: VariantTask) -> VariantResult:
         return result
     except Exception as error:  # noqa: BLE001 - reported in the summary, the build goes on
         result.stage = stage
-        message = _ANSI.sub("", f"{type(error).__name__}: {error}").strip()
-        result.error = message.splitlines()[-1] if message else type(error).__name__
+        result.error = _last_line(error)
         _send(task.key, "failed", result.error)
         return result
     finally:

@@ -19,11 +19,12 @@ from analysis.reports import LANG, Parameter, Report, registry
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 FAIL = Parameter("fail", bool, False, "raise in the third cell")
+EXIT = Parameter("exit_kernel", bool, False, "end the kernel process in the third cell")
 #: Two reports on the same fixture notebook: one is made to fail, the other is not.
 FIXTURE_REPORTS = registry(
     [
-        Report("failing", "failing.ipynb", "made to fail on demand", (LANG, FAIL)),
-        Report("steady", "failing.ipynb", "the same notebook, left alone", (LANG, FAIL)),
+        Report("failing", "failing.ipynb", "made to fail on demand", (LANG, FAIL, EXIT)),
+        Report("steady", "failing.ipynb", "the same notebook, left alone", (LANG, FAIL, EXIT)),
     ]
 )
 
@@ -63,7 +64,7 @@ def test_failing_cell_fails_its_variant_only_and_keeps_earlier_outputs(tmp_path)
     failed = out / "_failed" / "fr" / "failing.ipynb"
     assert f"executed notebook: {failed}" in text
     nb = nbformat.read(failed, as_version=4)
-    assert nb.metadata.papermill.parameters == {"lang": "fr", "fail": True}
+    assert nb.metadata.papermill.parameters == {"lang": "fr", "fail": True, "exit_kernel": False}
     errors = [
         output
         for cell in nb.cells
@@ -83,6 +84,16 @@ def test_failing_cell_fails_its_variant_only_and_keeps_earlier_outputs(tmp_path)
     outcome, text = run(out, params=[("failing.fail", "false")], force=True)
     assert outcome.exit_code == 0, text
     assert not failed.exists()
+
+
+def test_kernel_that_dies_fails_its_variant_without_stopping_the_build(tmp_path):
+    out = tmp_path / "out"
+    outcome, text = run(out, params=[("failing.exit_kernel", "true")], formats=["html"])
+    assert outcome.exit_code == 1
+    assert outcome.statuses["fr/steady"].state == "done"
+    assert "failed: report failing (fr), cell 3: DeadKernelError: Kernel died" in text
+    assert (out / "_failed" / "fr" / "failing.ipynb").exists()
+    assert not (out / "fr" / "failing.html").exists()
 
 
 def test_html_has_outputs_in_order_without_code(tmp_path):
