@@ -1,0 +1,323 @@
+"""Numbers, money, percentages, dates and bounds written for French (fr_BE) or English (en_GB).
+
+Digits, separators, month names and quarters come from Babel (CLDR); the unit words and the
+bound wordings ("plus de", "more than") come from the message catalogue. Examples::
+
+    fmt_number(2100, "fr") == "2\u202f100"          fmt_number(2100, "en") == "2,100"
+    fmt_money(48.6, "fr") == "48,6\u00a0M€"          fmt_money(48.6, "en") == "€48.6M"
+    fmt_percent(34.59, "fr") == "34,6\u00a0%"        fmt_percent(34.59, "en") == "34.6%"
+    fmt_date(date(2024, 1, 17), "fr") == "17 janvier 2024"
+
+Spaces in French follow CLDR's fr_BE data, and only those two characters are used: the
+narrow no-break space U+202F groups digits ("2 100"), the no-break space U+00A0 separates a
+number from its unit or sign ("34,6 %", "48,6 M€", "5 ans"). English writes "€48.6M",
+"34.6%" and "5 years".
+
+Rounding is half-up (6.75 -> 6.8). A bound is rounded outwards so that the printed
+statement stays true: a lower bound down (more than 27.83 % -> "more than 27.8%"), an upper
+bound up (less than 2.553 -> "less than 2.56"); an approximate figure is rounded half-up.
+
+Percentages are given in percent (34.6, not 0.346), like the facts of ``facts.csv``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal, format_percent
+
+from analysis.growth import Bounded
+from analysis.messages import check_lang, t
+
+#: The Babel locale of each language.
+LOCALES = {"fr": "fr_BE", "en": "en_GB"}
+
+#: Digit grouping in French (CLDR fr_BE): narrow no-break space.
+FR_GROUP = "\u202f"
+#: Between a number and its unit or sign in French (CLDR fr_BE): no-break space.
+FR_UNIT_SPACE = "\u00a0"
+
+#: Rounding modes: half-up for figures, outwards for bounds.
+ROUNDINGS = {"half_up": ROUND_HALF_UP, "floor": ROUND_FLOOR, "ceiling": ROUND_CEILING}
+
+#: Scales of :func:`fmt_money`.
+MONEY_SCALES = ("thousand", "million", "billion")
+
+#: Units :func:`fmt_value` knows, with the default number of decimals of a non-integral value.
+UNITS = {
+    "EUR_thousand": 1,
+    "EUR_million": 1,
+    "EUR_billion": 1,
+    "percent": 1,
+    "percentage_points": 1,
+    "ratio": 2,
+    "years": 0,
+    "rank": 0,
+    "jobs": 0,
+    "employees": 0,
+    "organisations": 0,
+    "companies": 0,
+    "people": 0,
+    "workpackages": 0,
+}
+
+#: Precisions of :func:`fmt_date` (the ``date_precision`` of the data).
+PRECISIONS = ("day", "week", "month", "quarter", "year")
+
+
+def _finite(value: object, name: str = "value") -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | Decimal):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _check_digits(digits: object) -> None:
+    if digits is not None and (
+        isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 6
+    ):
+        raise ValueError(f"digits must be an integer from 0 to 6, got {digits!r}")
+
+
+def _quantize(value: float, digits: int, rounding: str) -> Decimal:
+    if rounding not in ROUNDINGS:
+        raise ValueError(f"rounding must be one of {', '.join(ROUNDINGS)}, got {rounding!r}")
+    # Drop binary noise first (7.8 / 2.6 = 3.0000000000000004), then round as asked.
+    d = Decimal(repr(value)).quantize(Decimal("1e-9"), ROUND_HALF_EVEN)
+    q = d.quantize(Decimal(1).scaleb(-digits), ROUNDINGS[rounding])
+    return q.copy_abs() if q == 0 else q
+
+
+def _auto_digits(value: float, digits: int | None, default: int) -> int:
+    _check_digits(digits)
+    if digits is not None:
+        return digits
+    d = Decimal(repr(value)).quantize(Decimal("1e-9"), ROUND_HALF_EVEN)
+    return 0 if d == d.to_integral_value() else default
+
+
+def _number(q: Decimal, digits: int, lang: str) -> str:
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(q, format=pattern, locale=LOCALES[lang])
+
+
+def fmt_number(
+    value: float, lang: str, digits: int | None = None, rounding: str = "half_up"
+) -> str:
+    """Format a number: ``2 100`` (fr, U+202F) / ``2,100`` (en).
+
+    Args:
+        value: the number.
+        lang: ``fr`` or ``en``.
+        digits: decimals; by default none for a whole number, else one.
+        rounding: ``half_up``, ``floor`` or ``ceiling``.
+
+    Raises:
+        ValueError: for a value that is not a finite number, bad digits, rounding or lang.
+    """
+    check_lang(lang)
+    v = _finite(value)
+    n = _auto_digits(v, digits, 1)
+    return _number(_quantize(v, n, rounding), n, lang)
+
+
+def fmt_percent(
+    value: float, lang: str, digits: int | None = None, rounding: str = "half_up"
+) -> str:
+    """Format a percentage given in percent: ``34,6 %`` (fr, U+00A0) / ``34.6%`` (en).
+
+    Args:
+        value: the percentage, in percent (34.6 for 34.6 %).
+        lang: ``fr`` or ``en``.
+        digits: decimals; by default none for a whole number, else one.
+        rounding: ``half_up``, ``floor`` or ``ceiling``.
+
+    Raises:
+        ValueError: for a value that is not a finite number, bad digits, rounding or lang.
+    """
+    check_lang(lang)
+    v = _finite(value)
+    n = _auto_digits(v, digits, 1)
+    q = _quantize(v, n, rounding)
+    pattern = Locale.parse(LOCALES[lang]).percent_formats[None].pattern
+    if n:
+        pattern = pattern.replace("#,##0", "#,##0." + "0" * n, 1)
+    return format_percent(q / 100, format=pattern, locale=LOCALES[lang])
+
+
+def fmt_pp(value: float, lang: str, digits: int = 1, rounding: str = "half_up") -> str:
+    """Format percentage points: ``1,4 pp`` (fr) / ``1.4 pp`` (en).
+
+    Raises:
+        ValueError: for a value that is not a finite number, bad digits, rounding or lang.
+    """
+    check_lang(lang)
+    _check_digits(digits)
+    v = _finite(value)
+    return t("fmt.pp", lang, value=_number(_quantize(v, digits, rounding), digits, lang))
+
+
+def fmt_ratio(value: float, lang: str, digits: int = 2, rounding: str = "half_up") -> str:
+    """Format a ratio (a multiple): ``7,19×`` (fr) / ``7.19×`` (en).
+
+    Raises:
+        ValueError: for a value that is not a finite number, bad digits, rounding or lang.
+    """
+    check_lang(lang)
+    _check_digits(digits)
+    v = _finite(value)
+    return t("fmt.ratio", lang, value=_number(_quantize(v, digits, rounding), digits, lang))
+
+
+def fmt_money(
+    value: float,
+    lang: str,
+    scale: str = "million",
+    digits: int | None = None,
+    rounding: str = "half_up",
+) -> str:
+    """Format an amount of euros given in thousands, millions or billions.
+
+    ``fmt_money(48.6, "fr") == "48,6 M€"`` (U+00A0), ``fmt_money(48.6, "en") == "€48.6M"``,
+    ``fmt_money(10, "en", "billion") == "€10bn"``, ``fmt_money(48.5, "fr", "thousand") ==
+    "48,5 k€"``.
+
+    Args:
+        value: the amount, in ``scale``.
+        lang: ``fr`` or ``en``.
+        scale: ``thousand``, ``million`` or ``billion``.
+        digits: decimals; by default none for a whole number, else one.
+        rounding: ``half_up``, ``floor`` or ``ceiling``.
+
+    Raises:
+        ValueError: for a value that is not a finite number, an unknown scale, bad digits,
+            rounding or lang.
+    """
+    check_lang(lang)
+    if scale not in MONEY_SCALES:
+        raise ValueError(f"scale must be one of {', '.join(MONEY_SCALES)}, got {scale!r}")
+    v = _finite(value)
+    n = _auto_digits(v, digits, 1)
+    return t(f"fmt.money.{scale}", lang, value=_number(_quantize(v, n, rounding), n, lang))
+
+
+def fmt_value(
+    value: float, unit: str, lang: str, digits: int | None = None, rounding: str = "half_up"
+) -> str:
+    """Format a value in one of :data:`UNITS` (the units of the data plus a few computed ones).
+
+    Money and percentages get their symbol, ``years`` a word (``5 ans`` / ``5 years``),
+    ``rank`` reads ``rang 2`` / ``rank 2``; counts (jobs, companies...) are bare numbers.
+
+    Raises:
+        ValueError: for an unknown unit, a value that is not a finite number, bad digits,
+            rounding or lang.
+    """
+    check_lang(lang)
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    if unit.startswith("EUR_"):
+        return fmt_money(value, lang, unit.removeprefix("EUR_"), digits, rounding)
+    if unit == "percent":
+        return fmt_percent(value, lang, digits, rounding)
+    v = _finite(value)
+    n = _auto_digits(v, digits, UNITS[unit]) if unit != "ratio" or digits is not None else 2
+    if unit == "percentage_points":
+        return fmt_pp(v, lang, n, rounding)
+    if unit == "ratio":
+        return fmt_ratio(v, lang, n, rounding)
+    number = _number(_quantize(v, n, rounding), n, lang)
+    if unit in ("years", "rank"):
+        return t(f"fmt.{unit}", lang, value=number)
+    return number
+
+
+def fmt_quantity(quantity: Bounded | float, unit: str, lang: str, digits: int | None = None) -> str:
+    """Format a figure with the wording of its bound: ``plus de 470`` / ``more than 470``.
+
+    A stated figure keeps its qualifier (``environ 10 Md€`` / ``about €10bn``, ``près de
+    23 M€`` / ``nearly €23M``); a computed bound reads ``moins de 2,56`` / ``less than 2.56``,
+    ``moins d'environ 1,58 Md€`` / ``less than about €1.58bn``. Exact bounds are rounded
+    outwards (see the module doc).
+
+    Args:
+        quantity: a :class:`~analysis.growth.Bounded` figure, or a plain number (exact).
+        unit: one of :data:`UNITS`.
+        lang: ``fr`` or ``en``.
+        digits: decimals, as for :func:`fmt_value`.
+
+    Raises:
+        ValueError: for an unknown unit, bad digits or lang.
+    """
+    check_lang(lang)
+    q = quantity if isinstance(quantity, Bounded) else Bounded(_finite(quantity, "quantity"))
+    text = fmt_value(q.value, unit, lang, digits, rounding_for(q))
+    return t(f"qualifier.{q.wording}", lang, value=text)
+
+
+def rounding_for(quantity: Bounded) -> str:
+    """Return the rounding that keeps a printed bound true.
+
+    ``floor`` for an exact lower bound, ``ceiling`` for an exact upper bound, ``half_up``
+    otherwise (an approximate figure is not made more precise by rounding outwards).
+    """
+    if quantity.approximate or quantity.direction not in ("lower", "upper"):
+        return "half_up"
+    return "floor" if quantity.direction == "lower" else "ceiling"
+
+
+def fmt_fact(value: float, unit: str, qualifier: str, lang: str, digits: int | None = None) -> str:
+    """Format a stated figure with its qualifier from ``facts.csv``: ``15+`` -> ``au moins 15``.
+
+    Raises:
+        ValueError: for an unknown qualifier or unit, bad digits or lang.
+    """
+    return fmt_quantity(Bounded.from_qualifier(_finite(value), qualifier), unit, lang, digits)
+
+
+def fmt_date(value: dt.date, lang: str, precision: str = "day") -> str:
+    """Format a date as precisely as it is known.
+
+    ``day``: ``17 janvier 2024`` / ``17 January 2024``; ``week``: ``semaine du 6 juin 2022``
+    / ``week of 6 June 2022``; ``month``: ``juin 2022`` / ``June 2022``; ``quarter``:
+    ``T4 2023`` / ``Q4 2023``; ``year``: ``2024``. A coarse date is given by its first day.
+
+    Raises:
+        ValueError: for a value that is not a date, an unknown precision or lang.
+    """
+    check_lang(lang)
+    if not isinstance(value, dt.date):
+        raise ValueError(f"value must be a date, got {value!r}")
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+    locale = LOCALES[lang]
+    if precision == "year":
+        return str(value.year)
+    if precision == "quarter":
+        return format_skeleton("yQQQ", value, locale=locale)
+    if precision == "month":
+        return format_skeleton("yMMMM", value, locale=locale)
+    day = format_date(value, "long", locale=locale)
+    return t("fmt.week", lang, date=day) if precision == "week" else day
+
+
+def fmt_period(start: int | None, end: int | None, lang: str) -> str:
+    """Format a period of years: ``2024–2029``, ``2025``, or an empty string when unknown.
+
+    Raises:
+        ValueError: for a lang that is not ``fr`` or ``en`` or an end before the start.
+    """
+    check_lang(lang)
+    if start is None and end is None:
+        return ""
+    if start is None or end is None or start == end:
+        return str(start if end is None else end)
+    if end < start:
+        raise ValueError(f"end must not be before start ({start}), got {end}")
+    return f"{start}\u2013{end}"

@@ -1,0 +1,477 @@
+"""Indicators against values computed by hand (analysis.indicators)."""
+
+import builtins
+import dataclasses
+import datetime as dt
+import pathlib
+
+import pandas as pd
+import pytest
+
+from analysis import indicators as ind
+from analysis import load_data
+from analysis.indicators import FactNotFound, Indicator, select_fact
+from analysis.messages import LANGS, catalogue
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_data()
+
+
+def check(indicator: Indicator, value: float, bound: str, fact_ids=None, rel=1e-4):
+    assert indicator.value == pytest.approx(value, rel=rel), indicator.key
+    assert indicator.bound == bound, indicator.key
+    if fact_ids is not None:
+        assert set(indicator.fact_ids) == set(fact_ids), indicator.key
+
+
+BUDGET = ("F002-01", "F002-06", "F003-02")
+
+
+# -- selection ------------------------------------------------------------------------------
+
+
+def test_select_prefers_the_body_of_the_latest_source_and_lists_every_fact(ds):
+    sel = select_fact(ds, "members", "biowin")
+    # 260 in S004's body beats 250 in S004's and S002's boilerplate
+    assert (sel.fact_id, sel.value, sel.source_id, sel.section) == ("F004-01", 260, "S004", "body")
+    assert sel.fact_ids == ("F004-01", "F004-13", "F002-28")
+    assert sel.figures == ((260.0, "exact"), (250.0, "exact"))
+    assert sel.disagreement
+
+
+def test_select_agreeing_statements(ds):
+    sel = select_fact(ds, "budget", "pit_atmp")
+    assert sel.value == 81 and not sel.disagreement
+    assert set(sel.fact_ids) == set(BUDGET)
+    assert select_fact(ds, "budget", "pit_atmp", language="en").fact_ids == ("F003-02",)
+
+
+def test_select_by_period(ds):
+    assert select_fact(ds, "market_size", "atmp_market", period=2032).fact_id == "F002-22"
+    assert select_fact(ds, "market_cagr", "atmp_market", period=(2019, 2025)).value == 36
+    assert select_fact(ds, "market_size", "atmp_market", period=2019, required=False) is None
+    with pytest.raises(FactNotFound):
+        select_fact(ds, "market_size", "atmp_market", period=2019)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"metric": "nope", "subject": "biowin"},
+         "metric must be a known metric_id (metrics.csv), got 'nope'"),
+        ({"metric": "members", "subject": "nobody"},
+         "subject must be a known subject_id (subjects.csv), got 'nobody'"),
+        ({"metric": "members", "subject": "biowin", "language": "nl"},
+         "lang must be 'fr' or 'en', got 'nl'"),
+        ({"metric": "market_size", "subject": "atmp_market"},
+         "period must be given: 'market_size' for 'atmp_market' is stated for several periods "
+         "(2025, 2032)"),
+        ({"metric": "market_size", "subject": "atmp_market", "period": "2025"},
+         "period must be a year or a (start, end) pair, got '2025'"),
+    ],
+)  # fmt: skip
+def test_select_bad_input(ds, kwargs, message):
+    with pytest.raises(ValueError) as err:
+        select_fact(ds, **kwargs)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda ds: ind.assumption(ds, "growth"),
+         "assumption_id must be a known assumption_id (assumptions.csv), got 'growth'"),
+        (lambda ds: ind.eu_shares(None),
+         "ds must be a Dataset (analysis.load_data()), got None"),
+        (lambda ds: ind.timeline("data/"),
+         "ds must be a Dataset (analysis.load_data()), got 'data/'"),
+        (lambda ds: ind.rate_compatible(ind.Bounded(36), 34.6, -1),
+         "tolerance must not be negative, got -1"),
+        (lambda ds: ind.methodology("nl"), "lang must be 'fr' or 'en', got 'nl'"),
+        (lambda ds: ind.funding(ds).to_frame("de"), "lang must be 'fr' or 'en', got 'de'"),
+        (lambda ds: ind.funding(ds).budget.text("it"), "lang must be 'fr' or 'en', got 'it'"),
+    ],
+)  # fmt: skip
+def test_other_bad_input(ds, call, message):
+    with pytest.raises(ValueError) as err:
+        call(ds)
+    assert str(err.value) == message
+
+
+def test_numpy_numbers_are_accepted(ds):
+    import numpy as np
+
+    assert ind.jobs(ds, direct_jobs=np.int64(500)).projected_direct.value == 500
+    assert ind.funding(ds, public_share=np.float64(0.5)).public_amount.value == 40.5
+
+
+def test_rate_compatibility():
+    more_than_36 = ind.Bounded.from_qualifier(36, "more_than")
+    assert ind.rate_compatible(more_than_36, 35.2, 1.0)  # 36 is 0.8 pp away
+    assert ind.rate_compatible(more_than_36, 45.0, 1.0)  # anything above 36 fits
+    assert not ind.rate_compatible(more_than_36, 34.59, 1.0)
+    assert ind.rate_compatible(ind.Bounded(36), 36.9, 1.0)
+    assert not ind.rate_compatible(ind.Bounded(36), 37.1, 1.0)
+    assert ind.rate_compatible(ind.Bounded.from_qualifier(36, "at_most"), 20, 0)
+
+
+# -- 1. funding -----------------------------------------------------------------------------
+
+
+def test_funding(ds):
+    f = ind.funding(ds)
+    check(f.budget, 81, "exact", BUDGET)
+    check(f.duration, 3, "exact")
+    check(f.partners, 26, "exact")
+    check(f.workpackages, 12, "exact")
+    check(f.public_share, 60, "approx", ["F002-07"])  # "environ 60 %"
+    check(f.private_share, 40, "approx", ["F002-07", "F002-08"])  # 100 - 60
+    check(f.public_amount, 48.6, "approx", [*BUDGET, "F002-07"])  # 81 x 0.60 = 48.6
+    check(f.private_amount, 32.4, "approx")  # 81 x 0.40 = 32.4
+    check(f.per_year, 27.0, "exact")  # 81 / 3 = 27
+    check(f.per_partner, 3.115385, "exact")  # 81 / 26 = 3.1154
+    check(f.per_workpackage, 6.75, "exact")  # 81 / 12 = 6.75
+    check(f.granted, 23, "upper", ["F002-09"])  # "près de 23 M€": an upper bound
+    assert f.granted.wording == "nearly" and f.granted.period == (2023, 2023)
+    check(f.granted_share, 28.395062, "upper")  # 23 / 81 = 0.28395
+    assert f.granted_share.approximate
+    check(f.remaining, 58, "lower")  # 81 - (nearly 23) = at least about 58
+    assert f.remaining.wording == "at_least_about"
+    assert f.fact_ids == tuple(
+        sorted({*BUDGET, "F002-02", "F003-03", "F002-03", "F002-05", "F003-04", "F002-04",
+                "F003-05", "F002-07", "F002-08", "F002-09"})
+    )  # fmt: skip
+
+
+def test_funding_texts(ds):
+    f = ind.funding(ds)
+    assert f.public_amount.text("fr") == f"environ 48,6{NBSP}M€"
+    assert f.public_amount.text("en") == "about €48.6M"
+    assert f.granted.text("en") == "nearly €23M"
+    assert f.granted_share.text("fr") == f"au plus environ 28,4{NBSP}%"
+    assert f.per_partner.text("en") == "€3.12M"
+
+
+def test_funding_scenario(ds):
+    f = ind.funding(ds, public_share=0.5)
+    check(f.public_share, 50, "exact", [])  # a scenario input is exact and rests on no fact
+    check(f.public_amount, 40.5, "exact", BUDGET)  # 81 x 0.5
+    check(f.private_amount, 40.5, "exact")
+    assert f.public_share.formula == "indicator.funding.public_share.formula"
+    assert ind.funding(ds, public_share=0).public_amount.value == 0
+    assert ind.funding(ds, public_share=1).private_amount.value == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (1.5, "public_share must be between 0 and 1, got 1.5"),
+        (-0.1, "public_share must be between 0 and 1, got -0.1"),
+        ("0.6", "public_share must be a number, got '0.6'"),
+        (float("nan"), "public_share must be a finite number, got nan"),
+    ],
+)
+def test_funding_bad_share(ds, value, message):
+    with pytest.raises(ValueError) as err:
+        ind.funding(ds, public_share=value)
+    assert str(err.value) == message
+
+
+# -- 2. jobs --------------------------------------------------------------------------------
+
+
+def test_jobs(ds):
+    j = ind.jobs(ds)
+    check(j.horizon, 5, "exact")
+    check(j.projected_direct, 470, "lower", ["F002-11", "F003-07"])  # "plus de 470"
+    check(j.projected_indirect, 1200, "exact", ["F002-12", "F003-08"])
+    check(j.projected_total, 1670, "lower")  # more than 470 + 1 200 = more than 1 670
+    assert j.projected_total.strict and j.projected_total.period == (2024, 2029)
+    check(j.projected_ratio, 2.553191, "upper")  # 1200 / 470 = 2.5532, 470 being a floor
+    check(j.current_direct, 2100, "lower")
+    check(j.current_total, 6000, "exact")
+    check(j.current_indirect, 3900, "upper")  # 6000 - (more than 2 100) = less than 3 900
+    check(j.current_ratio, 1.857143, "upper")  # 3900 / 2100 = 1.8571
+    check(j.direct_growth, 22.380952, "approx")  # 470 / 2100 = 0.22381, lower over lower
+    check(j.total_growth, 27.833333, "lower")  # 1670 / 6000 = 0.27833
+    check(j.direct_annual_rate, 4.120, "approx", rel=1e-3)  # 1.22381 ** (1/5) - 1 = 0.04120
+    check(j.total_annual_rate, 5.0337, "lower", rel=1e-3)  # 1.27833 ** (1/5) - 1 = 0.050337
+    check(j.funding_per_job, 48.502994, "upper")  # 81 000 k€ / 1 670 = 48.503 k€
+    check(j.public_funding_per_job, 29.101796, "upper")  # 48 600 k€ / 1 670 = 29.102 k€
+    assert j.public_funding_per_job.approximate  # the public share is "about"
+
+
+def test_jobs_texts(ds):
+    j = ind.jobs(ds)
+    assert j.projected_total.text("fr") == f"plus de 1{NNBSP}670"
+    assert j.projected_total.text("en") == "more than 1,670"
+    assert j.projected_ratio.text("en") == "less than 2.56×"  # rounded up: stays true
+    assert j.current_ratio.text("fr") == f"moins de 1,86{NBSP}fois"
+    assert j.total_growth.text("en") == "more than 27.8%"
+    assert j.direct_growth.text("fr") == f"environ 22,4{NBSP}%"
+    assert j.funding_per_job.text("en") == "less than €48.6k"
+    assert j.public_funding_per_job.text("fr") == f"moins d'environ 29,1{NBSP}k€"
+
+
+def test_jobs_scenario(ds):
+    j = ind.jobs(ds, direct_jobs=500, indirect_jobs=1000, public_share=0.5)
+    check(j.projected_total, 1500, "exact", [])  # 500 + 1000
+    check(j.projected_ratio, 2.0, "exact")  # 1000 / 500
+    check(j.direct_growth, 23.809524, "upper")  # 500 / (more than 2 100) < 0.2381
+    check(j.total_growth, 25.0, "exact")  # 1500 / 6000
+    check(j.funding_per_job, 54.0, "exact")  # 81 000 / 1 500
+    check(j.public_funding_per_job, 27.0, "exact")  # 40 500 / 1 500
+    assert j.projected_direct.formula == "indicator.jobs.projected_direct.formula"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"direct_jobs": 0}, "direct_jobs must be positive, got 0"),
+        ({"direct_jobs": -10}, "direct_jobs must be positive, got -10"),
+        ({"indirect_jobs": -5}, "indirect_jobs must not be negative, got -5"),
+        ({"indirect_jobs": "many"}, "indirect_jobs must be a number, got 'many'"),
+        ({"public_share": 2}, "public_share must be between 0 and 1, got 2"),
+    ],
+)
+def test_jobs_bad_input(ds, kwargs, message):
+    with pytest.raises(ValueError) as err:
+        ind.jobs(ds, **kwargs)
+    assert str(err.value) == message
+
+
+# -- 3. EU shares ---------------------------------------------------------------------------
+
+
+def test_eu_shares(ds):
+    e = ind.eu_shares(ds)
+    check(e.population_share, 2.6, "exact", ["F002-13", "F003-09"])
+    check(e.jobs_share, 7.8, "exact")
+    check(e.exports_share, 18.7, "exact")
+    check(e.rd_share, 19.3, "exact")
+    check(e.jobs_multiple, 3.0, "exact")  # 7.8 / 2.6 = 3.0
+    check(e.exports_multiple, 7.192308, "exact")  # 18.7 / 2.6 = 7.19
+    check(e.rd_multiple, 7.423077, "exact")  # 19.3 / 2.6 = 7.42
+    assert (e.jobs_rank.value, e.exports_rank.value, e.rd_rank.value) == (3, 2, 1)
+    assert e.jobs_multiple.text("en") == "3.00×"
+    assert e.rd_rank.text("fr") == f"rang{NBSP}1"
+
+
+# -- 4. market ------------------------------------------------------------------------------
+
+
+def test_market_check(ds):
+    m = ind.market_check(ds)
+    check(m.stated_rate, 36, "lower", ["F002-20"])  # "plus de 36 %"
+    assert m.stated_rate.period == (2019, 2025) and (m.start_year, m.base_year) == (2019, 2025)
+    check(m.base_size, 10, "approx", ["F002-21"])
+    check(m.end_size, 80, "approx", ["F002-22"])
+    check(m.implied_rate, 34.590019, "approx")  # 8 ** (1/7) - 1 = 0.34590
+    check(m.implied_start_size, 1.580398, "upper")  # 10 / 1.36 ** 6; higher rate, smaller
+    check(m.projected_end_size, 86.054257, "lower")  # 10 x 1.36 ** 7
+    check(m.rate_gap, 1.409981, "lower")  # (more than 36) - 34.59
+    assert m.start_size is None and m.recomputed_rate is None
+    assert m.tolerance == 1.0  # cagr_tolerance in assumptions.csv
+    assert (m.rate_verdict, m.rate_reason) == ("not verifiable", "no_start_size")
+    assert (m.continuation_verdict, m.continuation_reason) == ("inconsistent", "implied_rate_lower")
+    assert m.implied_start_size.text("en") == "less than about €1.58bn"
+    assert m.projected_end_size.text("fr") == f"plus d'environ 86,1{NBSP}Md€"
+
+
+def test_market_check_explanation(ds):
+    text = ind.market_check(ds).explanation("en")
+    assert text.startswith(
+        "No market size is given for 2019, so the rate stated for 2019–2025 cannot be "
+        "recomputed; applied to the 2025 size (about €10bn), it would imply less than about "
+        "€1.58bn in 2019."
+    )
+    assert "about 34.6% a year, more than about 1.4 pp below the more than 36%" in text
+
+
+def test_market_check_parameters(ds):
+    assert ind.market_check(ds, tolerance=1.5).continuation_verdict == "consistent"
+    m = ind.market_check(ds, projection_year=2030)
+    check(m.projected_end_size, 46.525, "lower", rel=1e-4)  # 10 x 1.36 ** 5 = 46.525
+    assert m.projected_end_size.period == (2030, 2030)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"tolerance": -1}, "tolerance must be between 0 and 100 percentage points, got -1"),
+        ({"tolerance": 150}, "tolerance must be between 0 and 100 percentage points, got 150"),
+        ({"projection_year": 2020}, "projection_year must be after 2025, got 2020"),
+        ({"projection_year": 2030.5}, "projection_year must be an integer year, got 2030.5"),
+        ({"subject": "mars"}, "subject must be a known subject_id (subjects.csv), got 'mars'"),
+    ],
+)
+def test_market_check_bad_input(ds, kwargs, message):
+    with pytest.raises(ValueError) as err:
+        ind.market_check(ds, **kwargs)
+    assert str(err.value) == message
+
+
+def test_market_check_with_a_start_size(ds):
+    # A 2019 size of 1.6 bn makes the rate checkable: (10 / 1.6) ** (1/6) - 1 = 0.3572
+    extra = pd.DataFrame([{
+        **ds.facts.iloc[0].to_dict(),
+        "fact_id": "F002-99", "source_id": "S002", "metric": "market_size",
+        "subject": "atmp_market", "value": 1.6, "unit": "EUR_billion", "qualifier": "about",
+        "period_start": 2019, "period_end": 2019,
+    }])  # fmt: skip
+    facts = pd.concat([ds.facts.astype(object), extra], ignore_index=True)
+    m = ind.market_check(dataclasses.replace(ds, facts=facts))
+    check(m.recomputed_rate, 35.7233, "approx", rel=1e-4)
+    assert (m.rate_verdict, m.rate_reason) == ("consistent", "within_tolerance")
+
+
+# -- 5. clusters, ecosystem, trade ----------------------------------------------------------
+
+
+def test_clusters(ds):
+    c = ind.clusters(ds)
+    check(c.biowin_members, 260, "exact", ["F004-01", "F004-13", "F002-28"])
+    assert c.biowin_members.disputed  # 250 elsewhere: see the audit
+    check(c.biowin_member_employees, 18500, "exact")
+    check(c.biowin_member_companies, 140, "exact")
+    assert c.biowin_member_companies.notes == ("Counts innovative industrial companies.",)
+    check(c.biowin_academic_institutions, 5, "exact")
+    check(c.biowin_research_centres, 6, "exact")
+    assert c.biowin_hospitals is None and c.medvia_member_employees is None
+    check(c.medvia_members, 150, "exact")
+    check(c.medvia_hospitals, 7, "exact")
+    check(c.combined_members, 410, "exact")  # 260 + 150
+    assert c.combined_members.disputed
+    check(c.combined_member_companies, 220, "exact")  # 140 + 80, defined differently
+    assert c.combined_member_companies.definition == (
+        "indicator.clusters.combined_member_companies.definition"
+    )
+    assert c.combined_member_companies.notes == (
+        "Counts innovative industrial companies.",
+        "Counts companies with research and development activities.",
+    )
+    check(c.combined_academic_institutions, 11, "exact")  # 5 + 6
+    check(c.combined_hospitals, 7, "lower")  # BioWin states none: at least MEDVIA's 7
+    check(c.combined_member_employees, 18500, "lower")
+    assert c.combined_hospitals.label_text("en") == "Hospitals (BioWin + MEDVIA)"
+    assert c["combined.members"] is c.combined_members
+
+
+def test_ecosystem(ds):
+    e = ind.ecosystem(ds)
+    check(e.atmp_developers, 15, "lower", ["F002-23", "F003-19"])  # "15+"
+    check(e.contract_manufacturers, 8, "exact")
+    check(e.service_companies, 15, "lower")
+    check(e.direct_jobs, 2100, "lower")
+    check(e.total_jobs, 6000, "exact")
+    check(e.experience, 20, "lower", ["F003-01"])  # only the English version
+    assert e.atmp_developers.text("fr") == "au moins 15"
+    assert e.experience.text("en") == "more than 20 years"
+
+
+def test_trade(ds):
+    tr = ind.trade(ds)
+    check(tr.share_of_exports_to_us, 66.67, "upper", ["F001-01"])  # "près de deux tiers"
+    assert tr.share_of_exports_to_us.period == (2021, 2021)
+    check(tr.us_share_of_sector_exports, 10, "exact", ["F001-02"])
+    check(tr.us_partner_rank, 2, "exact", ["F001-03"])
+    assert tr.share_of_exports_to_us.text("fr") == f"près de 66,7{NBSP}%"
+
+
+# -- timeline -------------------------------------------------------------------------------
+
+
+def test_timeline(ds):
+    tl = ind.timeline(ds)
+    assert len(tl.events) == 20 and tl.fact_ids == ()
+    dates = [e.date for e in tl.events]
+    assert dates == sorted(dates)
+    assert tl.event_ids[:2] == ("E01", "E02") and tl.event_ids[-1] == "E18"
+    fr = tl.to_frame("fr").set_index("event_id")
+    en = tl.to_frame("en").set_index("event_id")
+    assert fr.loc["E16", "when"] == "T4 2023" and en.loc["E16", "when"] == "Q4 2023"
+    assert fr.loc["E08", "when"] == "semaine du 6 juin 2022"
+    assert en.loc["E17", "when"] == "17 January 2024"
+    assert fr.loc["E02", "when"] == "février 2021 au plus tard"  # date of the report only
+    assert en.loc["E18", "kind_label"] == "Partnership"
+    assert fr.loc["E03", "organisation"] == "Catalent"
+    assert fr.loc["E03", "counterpart"] == "MaSTherCell"
+    assert fr.loc["E17", "source_id"] == "S002"
+    both = tl.to_frame()
+    assert {"label_fr", "label_en", "locator"} <= set(both.columns)
+    assert both.loc[0, "date"] == dt.date(2021, 2, 1)
+
+
+# -- all families ---------------------------------------------------------------------------
+
+FAMILIES = {
+    "funding": ind.funding,
+    "jobs": ind.jobs,
+    "eu_shares": ind.eu_shares,
+    "market_check": ind.market_check,
+    "clusters": ind.clusters,
+    "ecosystem": ind.ecosystem,
+    "trade": ind.trade,
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+def test_every_indicator_has_its_texts_in_both_languages(ds, name):
+    family = FAMILIES[name](ds)
+    assert family.indicators
+    for item in family.indicators:
+        for lang in LANGS:
+            assert item.label_text(lang) and item.definition_text(lang), item.key
+            assert item.formula_text(lang) and item.text(lang), item.key
+    frame = family.to_frame("fr")
+    assert list(frame.columns) == [
+        "key", "label", "text", "value", "unit", "bound", "period", "fact_ids",
+        "definition", "formula", "notes", "disputed",
+    ]  # fmt: skip
+    assert len(frame) == len(family.indicators)
+    assert family.fact_ids == tuple(sorted({f for i in family.indicators for f in i.fact_ids}))
+
+
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+def test_results_are_frozen(ds, name):
+    family = FAMILIES[name](ds)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        family.indicators[0].value = 0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(family, dataclasses.fields(family)[0].name, None)
+
+
+def test_computations_read_no_file(ds, monkeypatch):
+    catalogue()  # the catalogue is read once, before; computations must not read anything
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a computation opened a file")
+
+    monkeypatch.setattr(builtins, "open", refuse)
+    monkeypatch.setattr(pathlib.Path, "open", refuse)
+    monkeypatch.setattr(pathlib.Path, "read_text", refuse)
+    for compute in FAMILIES.values():
+        compute(ds)
+    ind.timeline(ds)
+
+
+def test_indicator_keys_are_unique(ds):
+    keys = [i.key for f in FAMILIES.values() for i in f(ds).indicators]
+    assert len(keys) == len(set(keys))
+
+
+def test_methodology_reuses_the_catalogue():
+    for lang in LANGS:
+        frame = ind.methodology(lang)
+        assert frame["indicator"].is_unique
+        row = frame.set_index("indicator").loc["funding.public_amount"]
+        expected = {"fr": "Budget × part publique", "en": "Budget × public share"}[lang]
+        assert row["formula"] == expected
+        assert (
+            frame.set_index("indicator").loc["eu.jobs_share", "formula"]
+            == (catalogue()["indicator.stated.formula"][lang])
+        )
