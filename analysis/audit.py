@@ -758,17 +758,12 @@ def audit_command(data_dir: Path | None, lang: str) -> int:
         return 1
     audit = run_audit(ds)
     table = Table(title=t("audit.title", lang), show_lines=True, expand=True)
-    for col, ratio, min_width in (
-        ("claim_id", 2, 12),
-        ("check", 2, 12),
-        ("verdict", 1, 14),
-        ("claim", 4, 20),
-        ("explanation", 6, 24),
-        ("facts", 2, 9),
-    ):
-        table.add_column(
-            t(f"audit.col.{col}", lang), ratio=ratio, min_width=min_width, overflow="fold"
-        )
+    # The claim id names the facts, so no separate facts column is needed.
+    table.add_column(t("audit.col.claim_id", lang), max_width=22, overflow="fold")
+    table.add_column(t("audit.col.check", lang), max_width=16, overflow="fold")
+    table.add_column(t("audit.col.verdict", lang), no_wrap=True)
+    table.add_column(t("audit.col.claim", lang), ratio=3, overflow="fold")
+    table.add_column(t("audit.col.explanation", lang), ratio=4, overflow="fold")
     for _, r in audit.iterrows():
         style = _STYLES.get(r["verdict"], "")
         table.add_row(
@@ -777,7 +772,6 @@ def audit_command(data_dir: Path | None, lang: str) -> int:
             f"[{style}]{_verdict(r['verdict'], lang)}[/]",
             _escape(r[f"claim_{lang}"]),
             _escape(r[f"explanation_{lang}"]),
-            ", ".join(r["fact_ids"]),
         )
     console.print(table)
     counts = audit["verdict"].value_counts()
