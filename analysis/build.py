@@ -739,6 +739,40 @@ def _build_locked(
     return outcome
 
 
+@dataclass
+class _Batch:
+    """The variants a build executes, and where their results go."""
+
+    config: BuildConfig
+    variants: dict[str, Variant]
+    tasks: dict[str, Any]
+    hashes: dict[str, dict[str, str]]
+    manifest: dict[str, Any]
+    versions: dict[str, str]
+    epoch: int
+    env: dict[str, str]
+    progress: Progress
+    outcome: Outcome
+
+    def record(self, key: str, result: Any) -> None:
+        """Show a finished variant; add a successful one to the manifest at once."""
+        self.outcome.results[key] = result
+        if result.ok:
+            self.progress.update(key, "done", seconds=result.timings.get("total", 0.0))
+            self.manifest["variants"][key] = _manifest_entry(
+                self.variants[key],
+                self.hashes[key],
+                result,
+                self.versions,
+                self.epoch,
+                self.config,
+            )
+            write_manifest(self.config.out_dir, self.manifest)
+        else:
+            self.outcome.exit_code = EXIT_FAILED
+            self.progress.update(key, "failed", _failure_text(result))
+
+
 def _execute(
     config: BuildConfig,
     stale: list[Variant],
@@ -748,19 +782,12 @@ def _execute(
     outcome: Outcome,
 ) -> None:
     import multiprocessing
-    import queue as queue_module
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     from analysis import render
 
-    out_dir = config.out_dir
     epoch = source_date_epoch(config.data_dir)
     created = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     env = kernel_environment(config, epoch)
-    versions = package_versions()
-    context = multiprocessing.get_context("spawn")
-    pending = context.Value("i", len(stale))
-    workers = max(1, min(config.jobs, len(stale)))
     tasks = {
         variant.key: render.VariantTask(
             key=variant.key,
@@ -769,35 +796,71 @@ def _execute(
             notebook=str((config.notebooks_dir / variant.report.notebook).resolve()),
             parameters=variant.parameters,
             formats=config.formats,
-            out_dir=str(out_dir.resolve()),
+            out_dir=str(config.out_dir.resolve()),
             author=variant.report.author,
             created=created,
             kernel_env=env,
         )
         for variant in stale
     }
-    by_key = {variant.key: variant for variant in stale}
-    with context.Manager() as manager:
+    batch = _Batch(
+        config=config,
+        variants={variant.key: variant for variant in stale},
+        tasks=tasks,
+        hashes=hashes,
+        manifest=manifest,
+        versions=package_versions(),
+        epoch=epoch,
+        env=env,
+        progress=progress,
+        outcome=outcome,
+    )
+    context = _worker_context(multiprocessing)
+    forked = context.get_start_method() == "forkserver"
+    try:
+        _run_pool(context, batch)
+    except KeyboardInterrupt:
+        if forked:
+            _stop_fork_server(kill=True)
+        raise
+    if forked:
+        _stop_fork_server()
+
+
+def _run_pool(context: Any, batch: _Batch) -> None:
+    import multiprocessing
+    import queue as queue_module
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    from analysis import render
+
+    config = batch.config
+    pending = context.Value("i", len(batch.tasks))
+    # The manager is a small spawned process of its own: it does not wait for the fork
+    # server's imports, and an early Ctrl-C does not leave it half-started.
+    with multiprocessing.get_context("spawn").Manager() as manager:
         messages = manager.Queue()
         pool = ProcessPoolExecutor(
-            max_workers=workers,
+            max_workers=max(1, min(config.jobs, len(batch.tasks))),
             mp_context=context,
             initializer=render.init_worker,
             initargs=(
                 messages,
                 pending,
-                env,
+                batch.env,
                 str(config.notebooks_dir.resolve()),
                 _preload_code(KERNEL_PRELOAD),
                 config.warm_kernels,
             ),
         )
         try:
-            futures = {pool.submit(render.run_variant, task): key for key, task in tasks.items()}
+            futures = {
+                pool.submit(render.run_variant, task): key for key, task in batch.tasks.items()
+            }
             waiting = set(futures)
             while waiting:
                 done, waiting = wait(waiting, timeout=0.125, return_when=FIRST_COMPLETED)
-                _drain(messages, progress, queue_module)
+                _drain(messages, batch.progress, queue_module)
                 for future in done:
                     key = futures[future]
                     try:
@@ -806,19 +869,9 @@ def _execute(
                         result = render.VariantResult(
                             key=key, ok=False, stage="worker", error=f"{error!r}"
                         )
-                    outcome.results[key] = result
-                    if result.ok:
-                        seconds = result.timings.get("total", 0.0)
-                        progress.update(key, "done", seconds=seconds)
-                        manifest["variants"][key] = _manifest_entry(
-                            by_key[key], hashes[key], result, versions, epoch, config
-                        )
-                        write_manifest(out_dir, manifest)
-                    else:
-                        outcome.exit_code = EXIT_FAILED
-                        progress.update(key, "failed", _failure_text(result))
-                progress.tick()
-            _drain(messages, progress, queue_module)
+                    batch.record(key, result)
+                batch.progress.tick()
+            _drain(messages, batch.progress, queue_module)
         except KeyboardInterrupt:
             for process in list(getattr(pool, "_processes", {}).values()):
                 process.terminate()
@@ -826,6 +879,40 @@ def _execute(
             raise
         else:
             pool.shutdown(wait=True)
+
+
+def _worker_context(multiprocessing: Any) -> Any:
+    """Where workers come from: a fork server that imported the heavy modules once.
+
+    Forking from it spares each worker a second or two of imports; it holds one thread
+    only, so forking is safe. Platforms without fork servers spawn fresh workers.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["analysis.worker_preload"])
+    return context
+
+
+def _stop_fork_server(kill: bool = False) -> None:
+    """Stop the fork server, so the next build forks from freshly imported code.
+
+    Waiting for it also makes its processor time count among this process's children.
+    On an interrupt it is killed first: it must not fork workers for a build that ended.
+    """
+    import signal
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    pid = getattr(server, "_forkserver_pid", None)
+    if kill and pid:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    stop = getattr(server, "_stop", None)
+    if stop is not None:
+        stop()
 
 
 def _drain(messages: Any, progress: Progress, queue_module: Any) -> None:

@@ -538,22 +538,36 @@ def init_worker(
     )
     if warm:
         _WORKER["kernel"] = _WarmKernel(_WORKER["env"], kernel_cwd, preload)
+    prepare_worker()
+    import multiprocessing.util
+
+    multiprocessing.util.Finalize(None, _close_warm_kernel, exitpriority=10)
+
+
+_PREPARED: list[bool] = []
+
+
+def prepare_worker() -> None:
+    """Import the heavy modules and render a small page once, so that reports do not wait.
+
+    Run in each worker, or once in the process that workers are forked from.
+    """
+    if _PREPARED:
+        return
     _skip_optional_iri_checker()
     import nbconvert  # noqa: F401
     import nbformat
     import papermill  # noqa: F401
 
     install_parameter_inspection()
-    # First use compiles the template and loads fonts and Pango: do it now, while the
-    # kernel starts, with a page that uses the same features as a report.
+    # First use loads fonts and Pango and imports what rendering needs: do it now, with a
+    # page that uses the same features as a report.
     sample = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_markdown_cell("# Warm-up\n\n## Section\n\n| a |\n|---|\n| 1 |")]
     )
     text, _ = notebook_to_html(sample, PageContext(lang="en", author="warm-up"))
     html_to_pdf(text, [Attachment("warm-up.txt", "warm-up", "warm-up")])
-    import multiprocessing.util
-
-    multiprocessing.util.Finalize(None, _close_warm_kernel, exitpriority=10)
+    _PREPARED.append(True)
 
 
 def _skip_optional_iri_checker() -> None:

@@ -1,0 +1,18 @@
+"""Imported once by the build's fork server: the report workers start from this state.
+
+Importing it loads papermill, nbconvert and WeasyPrint and renders a small page, so that
+each worker forked from the server starts ready instead of paying for it (see
+:func:`analysis.render.prepare_worker`).
+"""
+
+import signal
+
+from analysis.render import prepare_worker
+
+# Ctrl-C is the build's to handle (the fork server ignores it once it is ready): without
+# this, an interrupt during these imports would print the server's traceback.
+_previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+try:
+    prepare_worker()
+finally:
+    signal.signal(signal.SIGINT, _previous)
