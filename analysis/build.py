@@ -695,7 +695,7 @@ def build(config: BuildConfig, console: Any = None) -> Outcome:
     for report in config.reports:
         notebook = config.notebooks_dir / report.notebook
         if not notebook.is_file():
-            console.print(f"error: report {report.name!r}: notebook {notebook} not found")
+            print(f"error: report {report.name!r}: notebook {notebook} not found", file=sys.stderr)
             return Outcome(EXIT_USAGE, {})
     try:
         with build_lock(out_dir):

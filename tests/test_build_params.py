@@ -14,6 +14,7 @@ from analysis import cli, paths
 from analysis.build import BuildLocked, build_lock, make_config
 from analysis.render import (
     ATTACHMENT_MIMETYPE,
+    Attachment,
     attachment_bundle,
     css_content,
     finish_html,
@@ -317,3 +318,79 @@ def test_library_hash_changes_with_templates(tmp_path):
     (package / "static" / "report.css").write_text("p { color: red }")
     assert library_hash(package) != second
     assert len({first, second, hashlib.sha256(b"").hexdigest()}) == 3
+
+
+def _executed_notebook():
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    def code(source, outputs, tags=()):
+        cell = new_code_cell(source, metadata={"tags": list(tags)}, execution_count=1)
+        cell.outputs = outputs
+        return cell
+
+    return new_notebook(
+        cells=[
+            new_markdown_cell("Note for the authors", metadata={"tags": ["remove"]}),
+            code(
+                "lang = 'fr'",
+                [new_output("stream", name="stdout", text="PARAMS\n")],
+                ["parameters"],
+            ),
+            code(
+                "x = 1",
+                [new_output("stream", name="stdout", text="INJECTED\n")],
+                ["injected-parameters"],
+            ),
+            code(
+                "show()",
+                [
+                    new_output(
+                        "display_data",
+                        data={"text/html": "<h1>Titre</h1><p class='report-subtitle'>Sous</p>"},
+                    ),
+                    new_output("stream", name="stdout", text="a < b & c\n"),
+                    new_output("stream", name="stderr", text="SOME WARNING\n"),
+                    new_output(
+                        "execute_result", data={"text/plain": "<b>raw</b>"}, execution_count=1
+                    ),
+                ],
+            ),
+            new_markdown_cell("## Section française", metadata={"tags": ["lang-fr"]}),
+            new_markdown_cell("## English section", metadata={"tags": ["lang-en"]}),
+            code(
+                "attach()",
+                [
+                    new_output(
+                        "display_data", data=attachment_bundle("d.csv", "Data", "a,b\n1,2\n")
+                    ),
+                    new_output(
+                        "display_data",
+                        data={"image/svg+xml": "<svg xmlns='http://www.w3.org/2000/svg'/>"},
+                        metadata={"image/svg+xml": {"alt": "A chart"}},
+                    ),
+                ],
+            ),
+        ],
+        metadata={"language_info": {"name": "python"}},
+    )
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_template_shows_outputs_only_escaped_and_in_one_language(lang):
+    from analysis.render import PageContext, notebook_to_html
+
+    page, attachments = notebook_to_html(
+        _executed_notebook(), PageContext(lang=lang, author="A & B", created="2024-05-14T00:00:00Z")
+    )
+    assert f'<html lang="{lang}">' in page
+    assert "<title>Titre</title>" in page
+    assert '<meta content="A &amp; B" name="author"/>' in page
+    assert '<meta content="2024-05-14T00:00:00Z" name="dcterms.created"/>' in page
+    assert "a &lt; b &amp; c" in page and "&lt;b&gt;raw&lt;/b&gt;" in page
+    for hidden in ("Note for the authors", "PARAMS", "INJECTED", "SOME WARNING", "show()", "d.csv"):
+        assert hidden not in page
+    assert ("Section française" in page) == (lang == "fr")
+    assert ("English section" in page) == (lang == "en")
+    assert 'alt="A chart"' in page and 'src="data:image/svg+xml;base64,' in page
+    assert "http://" not in page and "https://" not in page
+    assert attachments == [Attachment("d.csv", "Data", "a,b\n1,2\n")]
