@@ -782,6 +782,8 @@ def _execute(
     outcome: Outcome,
 ) -> None:
     import multiprocessing
+    import shutil
+    import tempfile
 
     from analysis import render
 
@@ -817,17 +819,21 @@ def _execute(
     )
     context = _worker_context(multiprocessing)
     forked = context.get_start_method() == "forkserver"
+    # Kernels' sockets live here; removed even when workers are stopped short.
+    runtime = tempfile.mkdtemp(prefix="biotech-report-")
     try:
-        _run_pool(context, batch)
+        _run_pool(context, batch, runtime)
     except KeyboardInterrupt:
         if forked:
             _stop_fork_server(kill=True)
         raise
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
     if forked:
         _stop_fork_server()
 
 
-def _run_pool(context: Any, batch: _Batch) -> None:
+def _run_pool(context: Any, batch: _Batch, runtime: str) -> None:
     import multiprocessing
     import queue as queue_module
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -851,6 +857,7 @@ def _run_pool(context: Any, batch: _Batch) -> None:
                 str(config.notebooks_dir.resolve()),
                 _preload_code(KERNEL_PRELOAD),
                 config.warm_kernels,
+                runtime,
             ),
         )
         try:

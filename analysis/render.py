@@ -455,7 +455,7 @@ class _WarmKernel:
         self.env, self.cwd = env, cwd
         # Unix sockets in a private folder: local only, and no warning about TCP.
         _WarmKernel.count += 1
-        ip = os.path.join(_runtime_dir(), f"k{_WarmKernel.count}")
+        ip = os.path.join(_runtime_dir(), f"k{os.getpid()}-{_WarmKernel.count}")
         self.km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=ip)
         run_sync(self.km.start_kernel)(env=env, cwd=cwd)
         self.kc = None
@@ -514,6 +514,7 @@ def init_worker(
     kernel_cwd: str,
     preload: str,
     warm: bool = True,
+    runtime_dir: str | None = None,
 ) -> None:
     """Prepare a worker process: import the heavy modules once and start a kernel.
 
@@ -526,7 +527,11 @@ def init_worker(
         kernel_cwd: Working directory of the kernels (the notebooks folder).
         preload: Python code run silently in each kernel before its notebook.
         warm: Whether to start kernels ahead of time at all.
+        runtime_dir: Folder for the kernels' sockets, removed by the build when it ends
+            (default: a temporary folder of this process).
     """
+    if runtime_dir is not None:
+        _WORKER["runtime"] = runtime_dir
     _WORKER.update(
         progress=progress,
         pending=pending,
