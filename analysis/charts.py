@@ -3,8 +3,13 @@
 Functions here only draw: they take numbers and labels already formatted for the report's
 language and return a :class:`Chart` (deterministic SVG text plus alt text). Choosing the
 numbers and writing the labels is done by :mod:`analysis.figures`.
+
+Every chart labels its data directly (values on or beside the bars, names at the end of the
+lines) rather than through a legend, and formats its axis ticks with the ``value_format``
+it is given, so that French charts read ``6 000`` and English ones ``6,000``.
 """
 
+import functools
 import io
 import re
 from collections.abc import Callable, Sequence
@@ -18,8 +23,13 @@ matplotlib.use("svg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import dates as mdates  # noqa: E402
+from matplotlib import ticker  # noqa: E402
+from matplotlib.transforms import blended_transform_factory  # noqa: E402
 
 STYLE = Path(__file__).with_name("report.mplstyle")
+#: The style's settings, read once: each chart applies them only while it draws, so drawing
+#: neither reads a file nor changes the caller's matplotlib settings.
+_STYLE = matplotlib.rc_params_from_file(STYLE, use_default_template=False)
 
 #: Okabe-Ito colours, by role, so every chart uses them the same way.
 BLUE, ORANGE, GREEN, VERMILLION, PINK, SKY, GREY = (
@@ -32,6 +42,11 @@ BLUE, ORANGE, GREEN, VERMILLION, PINK, SKY, GREY = (
     "#666666",
 )
 GREY_LIGHT = "#BBBBBB"
+#: Text colour, and the fills light enough to carry it (the others carry white text).
+INK = "#222222"
+LIGHT_FILLS = (ORANGE, SKY, GREY_LIGHT)
+
+Formatter = Callable[[float], str]
 
 
 @dataclass(frozen=True)
@@ -63,38 +78,100 @@ def _escape(text: str) -> str:
 
 
 def _width(fig, ax, text) -> float:
-    """Width of a text artist in data units of the x axis."""
-    fig.draw_without_rendering()
+    """Width of a text artist in data units of the x axis, in the current layout.
+
+    Measuring does not lay the figure out again (that is slow): call :func:`_layout` first
+    once everything that takes room around the axes (ticks, axis labels) is in place.
+    """
     box = text.get_window_extent().transformed(ax.transData.inverted())
     return box.width
 
 
+def _layout(fig) -> None:
+    """Lay the figure out (constrained layout), so that texts can be measured."""
+    fig.draw_without_rendering()
+
+
+def _fit_right(fig, ax, anchors: Sequence[tuple[float, object]], pad_px: float = 4.0) -> None:
+    """Widen the x axis so that texts written right of ``x`` (``(x, text)``) stay inside it."""
+    # Measured out of the layout: texts sticking out would otherwise shrink the axes.
+    for _, text in anchors:
+        text.set_in_layout(False)
+    _layout(fig)
+    x0, x1 = ax.get_xlim()
+    axis_px = ax.get_window_extent().width
+    needed = x1
+    for x, text in anchors:
+        room = axis_px - text.get_window_extent().width - pad_px
+        if room <= 0:
+            continue
+        needed = max(needed, x0 + (x - x0) * axis_px / room)
+    ax.set_xlim(x0, needed)
+    for _, text in anchors:
+        text.set_in_layout(True)
+
+
+def _tick_format(axis, value_format: Formatter | None) -> None:
+    if value_format is not None:
+        axis.set_major_formatter(ticker.FuncFormatter(lambda v, _: value_format(v)))
+
+
+def _styled(draw):
+    """Run a drawing function with the package's style, restoring the settings after."""
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        with plt.rc_context(_STYLE):
+            return draw(*args, **kwargs)
+
+    return wrapper
+
+
 def _figure(width: float = 6.4, height: float = 3.0):
-    plt.style.use(STYLE)
-    return plt.subplots(figsize=(width, height))
+    # Constrained layout keeps tick labels and direct labels inside the figure's fixed size,
+    # so every chart is as wide as the page allows and its text keeps the same size.
+    return plt.subplots(figsize=(width, height), layout="constrained")
 
 
+@_styled
 def stacked_bars(
     rows: Sequence[tuple[str, Sequence[tuple[float, str, str]]]],
     *,
     xlabel: str,
     chart_id: str,
     alt: str,
+    value_format: Formatter | None = None,
 ) -> Chart:
     """Horizontal stacked bars with the value label written inside each segment.
 
+    A label too long for its segment (even in a smaller font) is written on one line above
+    the bar, from the segment's left end, after any label already written there. Segments
+    of zero width are left out.
+
     Args:
-        rows: one ``(row label, [(value, segment label, colour), ...])`` per bar, top first.
+        rows: one ``(row label, [(value, segment label, colour), ...])`` per bar, top first;
+            labels may hold line breaks.
         xlabel: axis label, with its unit.
         chart_id: stable id for the SVG (deterministic output).
         alt: text alternative.
+        value_format: formats the axis ticks for the report's language.
     """
     fig, ax = _figure(6.4, 0.9 + 0.85 * len(rows))
     total = max(sum(v for v, _, _ in segs) for _, segs in rows)
     ax.set_xlim(0, total * 1.02)
+    ax.set_yticks(range(len(rows)), [r[0] for r in rows])
+    ax.set_xlabel(xlabel)
+    _tick_format(ax.xaxis, value_format)
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x")
+    _layout(fig)
+    above_first = False  # a label is written above the first bar: make room for it
     for i, (_, segs) in enumerate(rows):
-        left = 0.0
+        left, cursor = 0.0, 0.0
         for value, label, colour in segs:
+            if value <= 0:
+                continue
             ax.barh(i, value, left=left, color=colour, height=0.62, edgecolor="white")
             text = ax.text(
                 left + value / 2,
@@ -103,22 +180,30 @@ def stacked_bars(
                 ha="center",
                 va="center",
                 fontsize=8,
-                color="#222222" if colour in (ORANGE, SKY, GREY_LIGHT) else "white",
+                linespacing=1.25,
+                color=INK if colour in LIGHT_FILLS else "white",
             )
-            if _width(fig, ax, text) > value * 0.96:
+            if _width(fig, ax, text) > value * 0.94:
                 text.set(fontsize=7)
-            if _width(fig, ax, text) > value * 0.96:
-                # Still too long for its segment: write it above the bar, from its left end.
-                text.set(x=left, y=i - 0.34, ha="left", va="bottom", color="#222222")
+            if _width(fig, ax, text) > value * 0.94:
+                # Still too long for its segment: one line above the bar, from its left end.
+                x = max(left, cursor)
+                text.set(
+                    x=x,
+                    y=i - 0.34,
+                    text=" ".join(label.split("\n")),
+                    ha="left",
+                    va="bottom",
+                    color=INK,
+                )
+                cursor = x + _width(fig, ax, text) + total * 0.02
+                above_first = above_first or i == 0
             left += value
-    ax.set_yticks(range(len(rows)), [r[0] for r in rows])
-    ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
-    ax.spines["left"].set_visible(False)
-    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(len(rows) - 0.55, -0.75 if above_first else -0.55)  # top row first
     return _render(fig, chart_id, alt)
 
 
+@_styled
 def ratio_bars(
     items: Sequence[tuple[str, float, str]],
     *,
@@ -127,49 +212,69 @@ def ratio_bars(
     xlabel: str,
     chart_id: str,
     alt: str,
+    value_format: Formatter | None = None,
 ) -> Chart:
     """Horizontal bars against a vertical reference line (e.g. a population share).
 
     Args:
-        items: ``(bar label, value, value label)``, top first.
+        items: ``(bar label, value, value label)``, top first; the value label is written
+            right of the bar and the axis is widened to hold it.
         reference: position of the reference line.
-        reference_label: text written beside the reference line.
+        reference_label: text written above the plot, at the reference line.
         xlabel: axis label, with its unit.
         chart_id: stable id for the SVG.
         alt: text alternative.
+        value_format: formats the axis ticks for the report's language.
     """
-    fig, ax = _figure(6.4, 0.9 + 0.55 * len(items))
+    fig, ax = _figure(6.4, 1.2 + 0.62 * len(items))
     top = max(v for _, v, _ in items)
+    ax.set_xlim(0, top * 1.05)
+    anchors = []
     for i, (_, value, label) in enumerate(items):
-        ax.barh(i, value, color=BLUE, height=0.6)
-        ax.text(value + top * 0.01, i, label, va="center", fontsize=8, color="#222222")
+        ax.barh(i, value, color=BLUE, height=0.62)
+        text = ax.annotate(
+            label,
+            (value, i),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            linespacing=1.3,
+            color=INK,
+        )
+        anchors.append((value, text))
     ax.axvline(reference, color=VERMILLION, linewidth=1.2, linestyle=(0, (4, 2)))
     ax.text(
-        reference + top * 0.01,
-        len(items) - 0.45,
+        reference,
+        1.02,
         reference_label,
+        transform=blended_transform_factory(ax.transData, ax.transAxes),
         color=VERMILLION,
         fontsize=8,
+        ha="left",
         va="bottom",
     )
     ax.set_yticks(range(len(items)), [it[0] for it in items])
     ax.invert_yaxis()
-    ax.set_ylim(len(items) - 0.2, -0.6)
-    ax.set_xlim(0, top * 1.45)
+    ax.set_ylim(len(items) - 0.5, -0.5)
     ax.set_xlabel(xlabel)
+    _tick_format(ax.xaxis, value_format)
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
+    _fit_right(fig, ax, anchors, pad_px=8)
     return _render(fig, chart_id, alt)
 
 
+@_styled
 def grouped_bars(
     panels: Sequence[Sequence[str]],
-    series: Sequence[tuple[str, dict[str, float | None], Callable[[float], str], str]],
+    series: Sequence[tuple[str, dict[str, float | None], Formatter, str]],
     *,
     ylabel: str,
     missing_label: str,
     chart_id: str,
     alt: str,
+    value_format: Formatter | None = None,
 ) -> Chart:
     """Vertical grouped bars, one panel per scale, value labels on the bars.
 
@@ -177,50 +282,72 @@ def grouped_bars(
         panels: the category labels of each panel (left to right); categories of very
             different sizes go in different panels so small counts stay visible.
         series: ``(series name, {category: value or None when not stated}, value formatter,
-            colour)``; the series names are written above the first panel's bars.
+            colour)``; each series' name is written above its first bar (no legend).
         ylabel: axis label of the first panel, with its unit.
-        missing_label: label drawn where a value is not stated.
+        missing_label: label drawn, upright, where a value is not stated.
         chart_id: stable id for the SVG.
         alt: text alternative.
+        value_format: formats the axis ticks (default: the first series' formatter).
     """
-    plt.style.use(STYLE)
     fig, axes = plt.subplots(
-        1, len(panels), figsize=(6.4, 3.0), width_ratios=[len(p) for p in panels]
+        1,
+        len(panels),
+        figsize=(6.4, 3.2),
+        width_ratios=[len(p) for p in panels],
+        layout="constrained",
     )
     axes = list(axes) if len(panels) > 1 else [axes]
     n = len(series)
     width = 0.8 / n
-    for ax, categories in zip(axes, panels, strict=True):
-        values = [v for _, vals, _, _ in series for c in categories if (v := vals.get(c))]
+    missing = []  # (axes, text) of the "not stated" labels
+    for p, (ax, categories) in enumerate(zip(axes, panels, strict=True)):
+        values = [
+            v for _, vals, _, _ in series for c in categories if (v := vals.get(c)) is not None
+        ]
         top = max(values)
-        for j, (_, vals, fmt, colour) in enumerate(series):
+        for j, (name, vals, fmt, colour) in enumerate(series):
             for i, category in enumerate(categories):
                 x = i - 0.4 + width * (j + 0.5)
                 value = vals.get(category)
                 if value is None:
-                    ax.text(
-                        x,
-                        top * 0.01,
-                        missing_label,
-                        ha="center",
-                        va="bottom",
-                        fontsize=7,
-                        color=GREY,
-                    )
+                    missing.append(
+                        (ax, ax.text(x, top * 0.02, missing_label, ha="center", va="bottom",
+                                     fontsize=7, color=GREY))
+                    )  # fmt: skip
                     continue
                 ax.bar(x, value, width=width * 0.92, color=colour)
-                ax.text(x, value + top * 0.015, fmt(value), ha="center", va="bottom", fontsize=7.5)
+                label = fmt(value)
+                if p == 0 and i == 0:  # the series' name, above its first bar
+                    label = f"{name}\n{label}"
+                ax.annotate(
+                    label,
+                    (x, value),
+                    xytext=(0, 2),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=7.5,
+                    linespacing=1.15,
+                    color=INK,
+                    fontweight="normal",
+                )
         ax.set_xticks(range(len(categories)), categories)
-        ax.set_ylim(0, top * 1.22)
+        ax.tick_params(axis="x", length=0)
+        ax.set_xlim(-0.55, len(categories) - 0.45)
+        ax.set_ylim(0, top * 1.3)
         ax.grid(axis="y")
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: series[0][2](v)))
+        _tick_format(ax.yaxis, value_format or series[0][2])
     axes[0].set_ylabel(ylabel)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for _, _, _, c in series]
-    axes[-1].legend(handles, [s[0] for s in series], loc="upper right")
-    fig.tight_layout(w_pad=2.0)
+    fig.get_layout_engine().set(wspace=0.08)
+    # "Not stated" labels wider than a bar are all set upright, once the layout is known.
+    _layout(fig)
+    if any(_width(fig, ax, text) > width * 0.95 for ax, text in missing):
+        for _, text in missing:
+            text.set_rotation(90)
     return _render(fig, chart_id, alt)
 
 
+@_styled
 def trajectory(
     stated: Sequence[tuple[int, float, str]],
     paths: Sequence[tuple[Sequence[int], Sequence[float], str, str, str]],
@@ -229,97 +356,163 @@ def trajectory(
     chart_id: str,
     alt: str,
     years: tuple[int, int],
-    value_format: Callable[[float], str],
+    value_format: Formatter,
+    implied: Sequence[tuple[int, float, str]] = (),
 ) -> Chart:
     """Market sizes on a log scale: stated points plus growth paths labelled at their end.
 
     Args:
-        stated: ``(year, value, label)`` of stated points.
+        stated: ``(year, value, label)`` of stated points (filled dots, label above left).
         paths: ``(years, values, label, colour, linestyle)`` of computed paths; their end
-            labels are spread vertically so that close paths stay readable.
+            labels are stacked from the highest end down so that close paths stay readable,
+            and the axis is widened to hold them.
         ylabel: axis label, with its unit.
         chart_id: stable id for the SVG.
         alt: text alternative.
         years: first and last year of the x axis.
         value_format: formats tick values for the report's language.
+        implied: ``(year, value, label)`` of computed points (hollow dots, label below
+            right).
     """
     fig, ax = _figure(6.4, 3.4)
     ends = sorted(range(len(paths)), key=lambda k: paths[k][1][-1], reverse=True)
+    anchors = []
+    below = 0.0  # points already used under the highest path's end
     for rank, k in enumerate(ends):
         xs, ys, label, colour, style = paths[k]
         ax.plot(xs, ys, color=colour, linestyle=style)
-        ax.annotate(
+        lines = label.count("\n") + 1
+        if rank == 0:
+            offset, va = 2.0, "bottom"
+        else:
+            offset, va = -2.0 - below, "top"
+            below += lines * 9.5 + 3
+        text = ax.annotate(
             label,
             (xs[-1], ys[-1]),
-            xytext=(5, 7 - 14 * rank),
+            xytext=(6, offset),
             textcoords="offset points",
             color=colour,
             fontsize=7.5,
-            va="center",
+            va=va,
+            linespacing=1.2,
         )
+        anchors.append((xs[-1], text))
     for year, value, label in stated:
-        ax.plot([year], [value], "o", color="#222222", markersize=5, zorder=3)
+        ax.plot([year], [value], "o", color=INK, markersize=5, zorder=3)
         ax.annotate(
             label,
             (year, value),
-            xytext=(-7, 5),
+            xytext=(-6, 5),
             textcoords="offset points",
             ha="right",
             fontsize=7.5,
+            color=INK,
+        )
+    for year, value, label in implied:
+        ax.plot([year], [value], "o", mfc="white", mec=INK, markersize=5, zorder=3)
+        ax.annotate(
+            label,
+            (year, value),
+            xytext=(6, -4),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=7.5,
+            color=INK,
+            linespacing=1.2,
         )
     ax.set_yscale("log")
-    ax.set_xlim(years[0] - 0.5, years[1] + 4.5)
-    marks = sorted({years[0], years[1], *(y for y, _, _ in stated)})
+    values = [v for _, vs, _, _, _ in paths for v in vs] + [v for _, v, _ in (*stated, *implied)]
+    ax.set_ylim(min(values) / 1.8, max(values) * 1.8)
+    ax.set_xlim(years[0] - 0.6, years[1] + 0.6)
+    marks = sorted({years[0], years[1], *(y for y, _, _ in stated), *(y for y, _, _ in implied)})
     ax.set_xticks(range(years[0], years[1] + 1), minor=True)
     ax.set_xticks(marks, [str(y) for y in marks])
-    ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: value_format(v)))
-    ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.yaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: value_format(v)))
+    ax.yaxis.set_minor_formatter(ticker.NullFormatter())
     ax.set_ylabel(ylabel)
     ax.grid(axis="y", which="major")
-    ax.spines["right"].set_visible(False)
+    _fit_right(fig, ax, anchors, pad_px=10)
     return _render(fig, chart_id, alt)
 
 
+@_styled
 def timeline(
-    events: Sequence[tuple[date, str, str]],
+    events: Sequence[tuple[date, str, str, str, str, bool]],
     *,
     chart_id: str,
     alt: str,
     start: date,
     end: date,
+    groups: Sequence[tuple[str, str]] = (),
 ) -> Chart:
-    """Events as dots on a time axis, labels stacked on alternating levels to avoid overlap.
+    """Events listed one per row, each tied by a leader line to its date on a time axis.
+
+    The time axis runs down the left edge, to scale, with a tick at each new year; the rows
+    are evenly spaced on the right, so events of the same month never overlap. Each row
+    reads: a dot in the event's colour, its date, its label, then a detail in grey. Rows too
+    long for the figure are written in a smaller font.
 
     Args:
-        events: ``(date, label, colour)`` sorted by date.
+        events: ``(date, date label, label, detail, colour, reported)`` sorted by date;
+            ``reported`` draws a hollow dot (the event is dated by the document that
+            reports it).
         chart_id: stable id for the SVG.
         alt: text alternative.
-        start: left end of the axis.
-        end: right end of the axis.
+        start: top end of the time axis.
+        end: bottom end of the time axis.
+        groups: ``(name, colour)`` of the colours used, written in one line above the rows.
     """
-    levels = [1.0, -1.0, 2.0, -2.0, 3.0, -3.0]
-    fig, ax = _figure(6.4, 3.8)
-    ax.axhline(0, color="#888888", linewidth=0.8)
-    for k, (when, label, colour) in enumerate(events):
-        level = levels[k % len(levels)]
-        x = mdates.date2num(when)
-        ax.vlines(x, 0, level * 0.85, color="#BBBBBB", linewidth=0.6)
-        ax.plot([x], [0], "o", color=colour, markersize=5, zorder=3)
-        ax.text(
-            x,
-            level,
-            label,
-            ha="center",
-            va="center",
-            fontsize=6.8,
-            color="#222222",
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": colour, "lw": 0.6},
+    n = len(events)
+    fig = plt.figure(figsize=(6.4, 0.45 + 0.25 * n + (0.25 if groups else 0)))
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))  # fixed: the columns are measured in it
+    ax.set_xlim(0, 1)
+    ax.axis("off")
+    t0, t1 = mdates.date2num(start), mdates.date2num(end)
+    lo, hi = -0.5, n - 0.5  # the time axis spans the rows
+    ax.set_ylim(hi + 0.1, -1.4 if groups else lo - 0.3)
+
+    def y_of(when: date) -> float:
+        return lo + (mdates.date2num(when) - t0) / (t1 - t0) * (hi - lo)
+
+    axis_x, elbow_x, row_x, date_x, gap = 0.075, 0.13, 0.16, 0.18, 0.022
+    ax.plot([axis_x, axis_x], [lo, hi], color="#888888", linewidth=0.8)
+    first = start.year + (0 if (start.month, start.day) == (1, 1) else 1)
+    for year in range(first, end.year + 1):
+        y = y_of(date(year, 1, 1))
+        if lo <= y <= hi:
+            ax.plot([axis_x - 0.01, axis_x], [y, y], color="#888888", linewidth=0.8)
+            ax.text(axis_x - 0.016, y, str(year), ha="right", va="center", fontsize=8, color=GREY)
+    dates = []
+    for row, (when, when_label, _, _, colour, reported) in enumerate(events):
+        y = y_of(when)
+        ax.plot(
+            [axis_x, elbow_x, row_x - 0.006],
+            [y, row, row],
+            color=GREY_LIGHT,
+            linewidth=0.6,
+            zorder=1,
         )
-    ax.set_ylim(-3.7, 3.7)
-    ax.set_xlim(mdates.date2num(start), mdates.date2num(end))
-    ax.xaxis.set_major_locator(mdates.YearLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.yaxis.set_visible(False)
-    ax.spines["left"].set_visible(False)
+        face = "white" if reported else colour
+        ax.plot([axis_x], [y], "o", mfc=face, mec=colour, markersize=4.5, mew=1.0, zorder=3)
+        ax.plot([row_x], [row], "o", mfc=face, mec=colour, markersize=5.5, mew=1.2, zorder=3)
+        dates.append(ax.text(date_x, row, when_label, va="center", fontsize=7.5, color=GREY))
+    label_x = date_x + max((_width(fig, ax, d) for d in dates), default=0) + gap
+    for row, (_, _, label, detail, _, _) in enumerate(events):
+        text = ax.text(label_x, row, label, va="center", fontsize=7.5, color=INK)
+        more = ax.text(label_x, row, f" · {detail}", va="center", fontsize=7.5, color=GREY)
+        for size in (7.5, 7.0, 6.5, 6.0):
+            text.set_fontsize(size)
+            more.set_fontsize(size)
+            more.set_x(label_x + _width(fig, ax, text))
+            if more.get_position()[0] + _width(fig, ax, more) <= 0.995:
+                break
+    if groups:
+        x = date_x
+        for name, colour in groups:
+            ax.plot([x], [-0.95], "o", color=colour, markersize=5.5)
+            text = ax.text(x + 0.016, -0.95, name, va="center", fontsize=7.5, color=INK)
+            x += 0.016 + _width(fig, ax, text) + 0.035
     return _render(fig, chart_id, alt)

@@ -1,0 +1,676 @@
+"""Figures: the report's charts, built from the indicators, in French or English.
+
+One function per chart; each takes the dataset, the language and the chart's scenario
+parameters, and returns a frozen :class:`Figure`::
+
+    from analysis import load_data, figures
+
+    ds = load_data()
+    fig = figures.funding(ds, "fr")          # or funding(ds, "en", public_share=0.5)
+    fig.svg                                  # inline SVG (same input: same bytes)
+    fig.caption                              # one sentence, without "Figure N"
+    fig.source                               # 'Sources : Gouvernement wallon, BioWin, ...'
+    fig.fact_ids                             # every fact plotted or derived from
+
+Charts: :func:`funding`, :func:`jobs`, :func:`eu_shares`, :func:`market`, :func:`timeline`,
+:func:`clusters`; :func:`source_line` writes the source line of any set of facts and
+events. Every number drawn or written comes from :mod:`analysis.indicators`, formatted by
+:mod:`analysis.formatting`; every word comes from the ``figure.*`` entries of the message
+catalogue (and from the data's own labels: metrics, subjects, event kinds). The functions
+are pure: no file is read or written (drawing is left to :mod:`analysis.charts`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from babel import Locale
+
+from analysis import charts, formatting, indicators
+from analysis.growth import implied_start, project
+from analysis.indicators import Indicator
+from analysis.load import Dataset
+from analysis.messages import check_lang, has, t
+
+#: The figures, in the order the reports usually show them.
+KEYS = ("funding", "jobs", "eu_shares", "market", "timeline", "clusters")
+
+#: The events the timeline shows: the most significant of ``events.csv``, each with a short
+#: label ``figure.timeline.event.<id>`` in the catalogue. Left out: events another one
+#: already covers (E14 restates E02 and E03), one-day side events of the 2022 mission
+#: (E09, E10, E15, E20) and production starts outside the ATMP field (E05, E06, E13).
+TIMELINE_EVENTS = ("E01", "E02", "E03", "E04", "E07", "E11", "E08", "E12", "E19", "E16", "E17",
+                   "E18")  # fmt: skip
+
+#: Event kinds grouped for colour (``figure.timeline.group.<group>`` names each group).
+EVENT_GROUPS = {
+    "acquisition": "industry",
+    "investment": "industry",
+    "production_start": "industry",
+    "site_construction": "industry",
+    "partnership_signed": "cooperation",
+    "collaboration_start": "cooperation",
+    "charter_signed": "public",
+    "programme_approval": "public",
+    "programme_announcement": "public",
+    "mission": "promotion",
+    "roundtable": "promotion",
+    "conference": "promotion",
+    "website_launch": "promotion",
+}
+GROUP_COLOURS = {
+    "industry": charts.BLUE,
+    "cooperation": charts.GREEN,
+    "public": charts.VERMILLION,
+    "promotion": charts.PINK,
+    "other": charts.GREY,
+}
+
+#: The cluster counts drawn, one panel each: (members, member companies), then the small
+#: counts (academic institutions, hospitals, research centres).
+CLUSTER_PANELS = (
+    ("members", "member_companies"),
+    ("academic_institutions", "hospitals", "research_centres"),
+)
+CLUSTERS = ("biowin", "medvia")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart ready for the report, with its caption and source line in one language.
+
+    Attributes:
+        key: ``funding``, ``jobs``, ``eu_shares``, ``market``, ``timeline`` or ``clusters``.
+        svg: the chart as inline SVG (deterministic: same input, same bytes).
+        alt: text alternative describing the plotted data, in the language.
+        caption: one sentence in the language, without "Figure N" (the report numbers
+            figures).
+        source: the source line: publishers, document kind and date, source ids.
+        fact_ids: every fact the chart plots or was derived from, sorted.
+        event_ids: the events the chart shows (timeline only), in date order.
+    """
+
+    key: str
+    svg: str
+    alt: str
+    caption: str
+    source: str
+    fact_ids: tuple[str, ...]
+    event_ids: tuple[str, ...] = ()
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _fact_ids(*items: Indicator | None) -> tuple[str, ...]:
+    return tuple(sorted({i for ind in items if ind is not None for i in ind.fact_ids}))
+
+
+def _join(items: Iterable[str], lang: str) -> str:
+    return t("figure.list.separator", lang).join(items)
+
+
+def _ticks(lang: str):
+    def fmt(value: float) -> str:
+        return formatting.fmt_number(round(value, 6), lang)
+
+    return fmt
+
+
+def _period(ind: Indicator, lang: str) -> str:
+    return formatting.fmt_period(*(ind.period or (None, None)), lang)
+
+
+def _ordinal(n: int, lang: str) -> str:
+    """``1re``, ``3e`` (fr) / ``1st``, ``3rd`` (en), by CLDR's ordinal plural rules."""
+    form = Locale.parse(formatting.LOCALES[lang]).ordinal_form(n)
+    return t(f"figure.ordinal.{form}", lang, n=formatting.fmt_number(n, lang))
+
+
+def _chart_id(key: str, lang: str) -> str:
+    return f"figure-{key}-{lang}"
+
+
+# -- source line ----------------------------------------------------------------------------
+
+
+def _ids_param(name: str, value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValueError(f"{name} must be a sequence of ids, got {value!r}")
+    ids = tuple(value)
+    if not all(isinstance(i, str) for i in ids):
+        raise ValueError(f"{name} must hold ids (strings), got {value!r}")
+    return ids
+
+
+def _publisher(name: str, lang: str) -> str:
+    key = "figure.publisher." + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    return t(key, lang) if has(key) else name
+
+
+def _document(row: pd.Series, lang: str) -> str:
+    kind = t("figure.source.kind." + str(row["kind"]).replace(" ", "_"), lang)
+    precision = str(row["date_precision"])
+    date = formatting.fmt_date(row["pub_date"], lang, precision)
+    key = f"figure.source.dated.{precision}"
+    if precision == "month" and date[:1].lower() in "aeiouyàâéèêîôû":
+        key = "figure.source.dated.month_elided"
+    return t(key, lang, kind=kind, date=date)
+
+
+def source_line(
+    ds: Dataset,
+    fact_ids: Iterable[str],
+    lang: str,
+    event_ids: Iterable[str] = (),
+) -> str:
+    """The source line of a figure: every document its facts and events come from.
+
+    ``Source : Gouvernement wallon, BioWin, communiqué de presse du 17 janvier 2024 (S002).``
+    / ``Source: Walloon Government, BioWin, press release of 17 January 2024 (S002).``
+    Documents are listed in the order of their ids, each with its publishers (the
+    ``speakers`` of ``sources.csv``), its kind and its date at the precision it is known; a
+    translation names the document it translates.
+
+    Args:
+        ds: the dataset.
+        fact_ids: ids of ``facts.csv``.
+        lang: ``fr`` or ``en``.
+        event_ids: ids of ``events.csv`` (for figures that draw events).
+
+    Raises:
+        ValueError: for an unknown language, an id that is not in the data, or no id at all.
+    """
+    indicators._check_ds(ds)
+    check_lang(lang)
+    facts = _ids_param("fact_ids", fact_ids)
+    events = _ids_param("event_ids", event_ids)
+    fact_sources = dict(zip(ds.facts["fact_id"], ds.facts["source_id"].astype(str), strict=True))
+    event_sources = dict(
+        zip(ds.events["event_id"], ds.events["source_id"].astype(str), strict=True)
+    )
+    for name, ids, known in (
+        ("fact_ids", facts, fact_sources),
+        ("event_ids", events, event_sources),
+    ):
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise ValueError(f"{name} holds ids not in the data: {', '.join(unknown)}")
+    used = {fact_sources[i] for i in facts} | {event_sources[i] for i in events}
+    if not used:
+        raise ValueError("fact_ids and event_ids must name at least one fact or event")
+    sources = ds.sources.assign(source_id=ds.sources["source_id"].astype(str))
+    entries = []
+    for _, row in sources[sources["source_id"].isin(used)].sort_values("source_id").iterrows():
+        values = {
+            "publishers": ", ".join(_publisher(s, lang) for s in str(row["speakers"]).split("; ")),
+            "document": _document(row, lang),
+            "source_id": row["source_id"],
+        }
+        original = row["translation_of"]
+        if original is None or pd.isna(original):
+            entries.append(t("figure.source.entry", lang, **values))
+        else:
+            language = t(f"lang.{row['language']}", lang)
+            entries.append(
+                t(
+                    "figure.source.entry_translation",
+                    lang,
+                    language=language,
+                    original=original,
+                    **values,
+                )
+            )
+    key = "figure.source.one" if len(entries) == 1 else "figure.source.many"
+    return t(key, lang, entries=t("figure.source.separator", lang).join(entries))
+
+
+# -- 1. funding -----------------------------------------------------------------------------
+
+
+def funding(ds: Dataset, lang: str, public_share: float | None = None) -> Figure:
+    """The ATMP partnership's budget split public/private, and granted vs still to grant.
+
+    Args:
+        ds: the dataset.
+        lang: ``fr`` or ``en``.
+        public_share: public share of the budget, 0-1; default the stated share.
+
+    Raises:
+        ValueError: for an unknown language or a ``public_share`` outside 0-1.
+    """
+    check_lang(lang)
+    f = indicators.funding(ds, public_share)
+    scenario = public_share is not None
+    year = _period(f.granted, lang)
+    values = {
+        "budget": f.budget.text(lang),
+        "duration": f.duration.text(lang),
+        "public_amount": f.public_amount.text(lang),
+        "private_amount": f.private_amount.text(lang),
+        "public_share": f.public_share.text(lang),
+        "private_share": f.private_share.text(lang),
+        "granted": f.granted.text(lang),
+        "remaining": f.remaining.text(lang),
+        "year": year,
+    }
+    rows = [
+        (
+            t("figure.funding.row.sources", lang, **values),
+            [
+                (f.public_amount.value, t("figure.funding.public", lang, **values), charts.BLUE),
+                (
+                    f.private_amount.value,
+                    t("figure.funding.private", lang, **values),
+                    charts.ORANGE,
+                ),
+            ],
+        ),
+        (
+            t("figure.funding.row.grants", lang, **values),
+            [
+                (f.granted.value, t("figure.funding.granted", lang, **values), charts.GREEN),
+                (
+                    f.remaining.value,
+                    t("figure.funding.remaining", lang, **values),
+                    charts.GREY_LIGHT,
+                ),
+            ],
+        ),
+    ]
+    alt = t("figure.funding.alt", lang, **values)
+    chart = charts.stacked_bars(
+        rows,
+        xlabel=t("figure.funding.axis", lang),
+        chart_id=_chart_id("funding", lang),
+        alt=alt,
+        value_format=_ticks(lang),
+    )
+    ids = _fact_ids(
+        f.budget, f.duration, f.public_share, f.private_share, f.public_amount,
+        f.private_amount, f.granted, f.remaining,
+    )  # fmt: skip
+    caption_key = "figure.funding.caption_scenario" if scenario else "figure.funding.caption"
+    return Figure(
+        key="funding",
+        svg=chart.svg,
+        alt=alt,
+        caption=t(caption_key, lang, **values),
+        source=source_line(ds, ids, lang),
+        fact_ids=ids,
+    )
+
+
+# -- 2. jobs --------------------------------------------------------------------------------
+
+
+def jobs(
+    ds: Dataset,
+    lang: str,
+    direct_jobs: float | None = None,
+    indirect_jobs: float | None = None,
+) -> Figure:
+    """The Walloon ATMP sector's jobs today against the jobs the partnership is to create.
+
+    Today's indirect jobs are the total minus the direct jobs: an upper bound, since the
+    direct jobs are "more than 2 100". Every label states its bound.
+
+    Args:
+        ds: the dataset.
+        lang: ``fr`` or ``en``.
+        direct_jobs: projected direct jobs (> 0); default the stated figure.
+        indirect_jobs: projected indirect jobs (>= 0); default the stated figure.
+
+    Raises:
+        ValueError: for an unknown language, ``direct_jobs`` not positive or
+            ``indirect_jobs`` negative.
+    """
+    check_lang(lang)
+    j = indicators.jobs(ds, direct_jobs, indirect_jobs)
+    scenario = direct_jobs is not None or indirect_jobs is not None
+    values = {
+        "current_total": j.current_total.text(lang),
+        "current_direct": j.current_direct.text(lang),
+        "current_indirect": j.current_indirect.text(lang),
+        "projected_total": j.projected_total.text(lang),
+        "projected_direct": j.projected_direct.text(lang),
+        "projected_indirect": j.projected_indirect.text(lang),
+        "horizon": j.horizon.text(lang),
+    }
+    rows = [
+        (
+            t("figure.jobs.row.current", lang, **values),
+            [
+                (
+                    j.current_direct.value,
+                    t("figure.jobs.direct", lang, value=values["current_direct"]),
+                    charts.BLUE,
+                ),
+                (
+                    j.current_indirect.value,
+                    t("figure.jobs.indirect_derived", lang, value=values["current_indirect"]),
+                    charts.SKY,
+                ),
+            ],
+        ),
+        (
+            t("figure.jobs.row.projected", lang, **values),
+            [
+                (
+                    j.projected_direct.value,
+                    t("figure.jobs.direct", lang, value=values["projected_direct"]),
+                    charts.BLUE,
+                ),
+                (
+                    j.projected_indirect.value,
+                    t("figure.jobs.indirect", lang, value=values["projected_indirect"]),
+                    charts.SKY,
+                ),
+            ],
+        ),
+    ]
+    alt = t("figure.jobs.alt", lang, **values)
+    chart = charts.stacked_bars(
+        rows,
+        xlabel=t("figure.jobs.axis", lang),
+        chart_id=_chart_id("jobs", lang),
+        alt=alt,
+        value_format=_ticks(lang),
+    )
+    ids = _fact_ids(
+        j.horizon, j.current_direct, j.current_total, j.current_indirect, j.projected_direct,
+        j.projected_indirect, j.projected_total,
+    )  # fmt: skip
+    caption_key = "figure.jobs.caption_scenario" if scenario else "figure.jobs.caption"
+    return Figure(
+        key="jobs",
+        svg=chart.svg,
+        alt=alt,
+        caption=t(caption_key, lang, **values),
+        source=source_line(ds, ids, lang),
+        fact_ids=ids,
+    )
+
+
+# -- 3. EU shares ---------------------------------------------------------------------------
+
+
+def eu_shares(ds: Dataset, lang: str) -> Figure:
+    """Belgium's shares of EU biopharma jobs, exports and R&D against its population share.
+
+    Each bar is labelled with the share, the multiple of the population share and the
+    European rank.
+
+    Raises:
+        ValueError: for an unknown language.
+    """
+    check_lang(lang)
+    e = indicators.eu_shares(ds)
+    items, parts, used = [], [], [e.population_share]
+    for name in ("jobs", "exports", "rd"):
+        share, multiple, rank = e[f"{name}_share"], e[f"{name}_multiple"], e[f"{name}_rank"]
+        used += [share, multiple, rank]
+        values = {
+            "share": share.text(lang),
+            "multiple": multiple.text(lang, digits=1),
+            "rank": _ordinal(int(rank.value), lang),
+            "name": t(f"figure.eu_shares.{name}", lang),
+        }
+        items.append((values["name"], share.value, t("figure.eu_shares.value", lang, **values)))
+        values["name"] = " ".join(values["name"].split())  # one line in the text alternative
+        parts.append(t("figure.eu_shares.alt_item", lang, **values))
+    population = e.population_share.text(lang)
+    alt = t("figure.eu_shares.alt", lang, items=_join(parts, lang), population=population)
+    chart = charts.ratio_bars(
+        items,
+        reference=e.population_share.value,
+        reference_label=t("figure.eu_shares.reference", lang, population=population),
+        xlabel=t("figure.eu_shares.axis", lang),
+        chart_id=_chart_id("eu_shares", lang),
+        alt=alt,
+        value_format=_ticks(lang),
+    )
+    ids = _fact_ids(*used)
+    return Figure(
+        key="eu_shares",
+        svg=chart.svg,
+        alt=alt,
+        caption=t("figure.eu_shares.caption", lang, population=population),
+        source=source_line(ds, ids, lang),
+        fact_ids=ids,
+    )
+
+
+# -- 4. market ------------------------------------------------------------------------------
+
+
+def _path(base: float, rate: float, base_year: int, years: range) -> list[float]:
+    """Sizes at ``rate`` (a fraction) a year through ``base`` in ``base_year``."""
+    return [
+        project(base, rate, y - base_year)
+        if y > base_year
+        else implied_start(base, rate, base_year - y)
+        if y < base_year
+        else base
+        for y in years
+    ]
+
+
+def market(ds: Dataset, lang: str, tolerance: float | None = None) -> Figure:
+    """The ATMP market's stated sizes and the growth paths they and the stated rate imply.
+
+    On a log scale from the first year of the stated rate to the last stated size: the two
+    stated sizes; the path of the stated rate, from the start size it implies through the
+    base size and continued to the last year; the path the two stated sizes imply.
+
+    Args:
+        ds: the dataset.
+        lang: ``fr`` or ``en``.
+        tolerance: allowed gap between the stated and implied rates, percentage points
+            (0-100); default ``cagr_tolerance`` of ``assumptions.csv``. Decides whether the
+            caption calls the gap within or beyond the tolerance.
+
+    Raises:
+        ValueError: for an unknown language or a tolerance outside 0-100.
+        LookupError: when no market size is stated after the base year.
+    """
+    check_lang(lang)
+    m = indicators.market_check(ds, tolerance)
+    if m.end_size is None or m.implied_rate is None or m.rate_gap is None:
+        raise indicators.FactNotFound("no ATMP market size is stated after the base year")
+    start, base, end = m.start_year, m.base_year, m.end_size.period[1]  # type: ignore[index]
+    values = {
+        "start_year": str(start),
+        "base_year": str(base),
+        "end_year": str(end),
+        "rate": m.stated_rate.text(lang),
+        "implied": m.implied_rate.text(lang),
+        "base": m.base_size.text(lang),
+        "end": m.end_size.text(lang),
+        "implied_start": m.implied_start_size.text(lang),
+        "projected": m.projected_end_size.text(lang),
+        "gap": m.rate_gap.text(lang),
+        "tolerance": formatting.fmt_pp(m.tolerance, lang),
+    }
+    stated_years = range(start, end + 1)
+    implied_years = range(base, end + 1)
+    paths = [
+        (
+            list(stated_years),
+            _path(m.base_size.value, m.stated_rate.value / 100, base, stated_years),
+            t("figure.market.path_stated", lang, **values),
+            charts.VERMILLION,
+            "-",
+        ),
+        (
+            list(implied_years),
+            _path(m.base_size.value, m.implied_rate.value / 100, base, implied_years),
+            t("figure.market.path_implied", lang, **values),
+            charts.BLUE,
+            (0, (4, 2)),
+        ),
+    ]
+    stated = [
+        (base, m.base_size.value, t("figure.market.point", lang, year=base, value=values["base"])),
+        (end, m.end_size.value, t("figure.market.point", lang, year=end, value=values["end"])),
+    ]
+    implied = [
+        (
+            start,
+            m.implied_start_size.value,
+            t("figure.market.implied_start", lang, **values),
+        )
+    ]
+    alt = t("figure.market.alt", lang, **values)
+    chart = charts.trajectory(
+        stated,
+        paths,
+        implied=implied,
+        ylabel=t("figure.market.axis", lang),
+        chart_id=_chart_id("market", lang),
+        alt=alt,
+        years=(start, end),
+        value_format=_ticks(lang),
+    )
+    verdict = "within" if m.continuation_verdict == "consistent" else "beyond"
+    values["verdict"] = t(f"figure.market.{verdict}", lang, **values)
+    ids = _fact_ids(
+        m.stated_rate, m.base_size, m.end_size, m.implied_rate, m.implied_start_size,
+        m.projected_end_size, m.rate_gap,
+    )  # fmt: skip
+    return Figure(
+        key="market",
+        svg=chart.svg,
+        alt=alt,
+        caption=t("figure.market.caption", lang, **values),
+        source=source_line(ds, ids, lang),
+        fact_ids=ids,
+    )
+
+
+# -- 5. timeline ----------------------------------------------------------------------------
+
+
+def timeline(ds: Dataset, lang: str) -> Figure:
+    """The most significant events of 2021-2024 (:data:`TIMELINE_EVENTS`) on a time axis.
+
+    Each event is coloured by its group of kinds and labelled with its date (at the
+    precision it is known), a short label and its kind; an event dated only by the document
+    that reports it gets a hollow dot.
+
+    Raises:
+        ValueError: for an unknown language.
+    """
+    check_lang(lang)
+    tl = indicators.timeline(ds)
+    chosen = [e for e in tl.events if e.event_id in TIMELINE_EVENTS]
+    if not chosen:
+        raise indicators.FactNotFound("none of the timeline's events is in the data")
+    rows, items, groups = [], [], []
+    for e in chosen:
+        key = f"figure.timeline.event.{e.event_id}"
+        label = t(key, lang) if has(key) else (e.label_fr if lang == "fr" else e.label_en)
+        kind = t(f"event_kind.{e.kind}", lang)
+        when = formatting.fmt_date(e.date, lang, e.precision)
+        reported = e.date_basis == "source_date"
+        group = EVENT_GROUPS.get(e.kind, "other")
+        if group not in groups:
+            groups.append(group)
+        rows.append((e.date, when, label, kind, GROUP_COLOURS[group], reported))
+        if reported:
+            when = t("timeline.reported_by", lang, date=when)
+        kind = kind[:1].lower() + kind[1:]
+        items.append(t("figure.timeline.alt_item", lang, when=when, kind=kind, label=label))
+    first, last = chosen[0].date.year, chosen[-1].date.year
+    values = {
+        "shown": formatting.fmt_number(len(chosen), lang),
+        "total": formatting.fmt_number(len(tl.events), lang),
+        "first": str(first),
+        "last": str(last),
+    }
+    alt = t("figure.timeline.alt", lang, items=_join(items, lang), **values)
+    order = [g for g in GROUP_COLOURS if g in groups]
+    chart = charts.timeline(
+        rows,
+        chart_id=_chart_id("timeline", lang),
+        alt=alt,
+        start=dt.date(first, 1, 1),
+        end=dt.date(last + 1, 1, 1),
+        groups=[(t(f"figure.timeline.group.{g}", lang), GROUP_COLOURS[g]) for g in order],
+    )
+    event_ids = tuple(e.event_id for e in chosen)
+    return Figure(
+        key="timeline",
+        svg=chart.svg,
+        alt=alt,
+        caption=t("figure.timeline.caption", lang, **values),
+        source=source_line(ds, (), lang, event_ids=event_ids),
+        fact_ids=(),
+        event_ids=event_ids,
+    )
+
+
+# -- 6. clusters ----------------------------------------------------------------------------
+
+
+def clusters(ds: Dataset, lang: str) -> Figure:
+    """BioWin and MEDVIA side by side: members and member companies, then the small counts.
+
+    A count a cluster does not state is drawn as "n.c." / "not stated"; the caption notes
+    that the clusters count member companies differently.
+
+    Raises:
+        ValueError: for an unknown language.
+    """
+    check_lang(lang)
+    c = indicators.clusters(ds)
+    metrics = ds.metrics.set_index(ds.metrics["metric_id"].astype(str))
+    subjects = ds.subjects.set_index(ds.subjects["subject_id"].astype(str))
+    label = {m: str(metrics.loc[m, f"label_{lang}"]) for panel in CLUSTER_PANELS for m in panel}
+    wrapped = {m: textwrap.fill(text, 14) for m, text in label.items()}
+    colours = {"biowin": charts.BLUE, "medvia": charts.ORANGE}
+    series, parts, used = [], [], []
+    for cluster in CLUSTERS:
+        name = str(subjects.loc[cluster, f"label_{lang}"])
+        counts: dict[str, float | None] = {}
+        described = []
+        for panel in CLUSTER_PANELS:
+            for metric in panel:
+                ind = getattr(c, f"{cluster}_{metric}")
+                counts[wrapped[metric]] = None if ind is None else ind.value
+                lower = label[metric][:1].lower() + label[metric][1:]
+                if ind is None:
+                    described.append(t("figure.clusters.alt_missing", lang, metric=lower))
+                else:
+                    used.append(ind)
+                    described.append(
+                        t("figure.clusters.alt_value", lang, metric=lower, value=ind.text(lang))
+                    )
+        series.append((name, counts, _ticks(lang), colours[cluster]))
+        parts.append(
+            t("figure.clusters.alt_cluster", lang, cluster=name, counts=", ".join(described))
+        )
+    alt = t("figure.clusters.alt", lang, items=_join(parts, lang))
+    chart = charts.grouped_bars(
+        [[wrapped[m] for m in panel] for panel in CLUSTER_PANELS],
+        series,
+        ylabel=t("figure.clusters.axis", lang),
+        missing_label=t("figure.clusters.missing", lang),
+        chart_id=_chart_id("clusters", lang),
+        alt=alt,
+        value_format=_ticks(lang),
+    )
+    ids = _fact_ids(*used)
+    return Figure(
+        key="clusters",
+        svg=chart.svg,
+        alt=alt,
+        caption=t("figure.clusters.caption", lang),
+        source=source_line(ds, ids, lang),
+        fact_ids=ids,
+    )

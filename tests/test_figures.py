@@ -1,0 +1,537 @@
+"""Figures: captions, source lines, text alternatives and fact ids (analysis.figures)."""
+
+import builtins
+import dataclasses
+import datetime as dt
+import hashlib
+import pathlib
+import re
+import subprocess
+import sys
+
+import pytest
+
+from analysis import charts, figures, load_data
+from analysis.messages import catalogue, placeholders
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+LANGS = ("fr", "en")
+
+BUDGET = ("F002-01", "F002-06", "F003-02")
+#: Every fact each figure plots or derives from, listed by hand.
+FACT_IDS = {
+    "funding": (
+        *BUDGET,
+        "F002-02", "F003-03",  # duration
+        "F002-07", "F002-08",  # public and private shares
+        "F002-09",  # amount granted
+    ),
+    "jobs": (
+        "F002-10", "F003-06",  # horizon
+        "F002-11", "F003-07",  # projected direct
+        "F002-12", "F003-08",  # projected indirect
+        "F002-26", "F003-22",  # current direct
+        "F002-27", "F003-23",  # current total
+    ),
+    "eu_shares": (
+        "F002-13", "F002-14", "F002-15", "F002-16", "F002-17", "F002-18", "F002-19",
+        "F003-09", "F003-10", "F003-11", "F003-12", "F003-13", "F003-14", "F003-15",
+    ),
+    "market": ("F002-20", "F002-21", "F002-22"),
+    "timeline": (),
+    "clusters": (
+        "F004-01", "F004-13", "F002-28",  # BioWin members: 260 in the body, 250 in boilerplates
+        "F004-03", "F004-04", "F004-05",  # BioWin companies, academic institutions, centres
+        "F004-06", "F004-09", "F004-07", "F004-08",  # MEDVIA members, companies, acad., hosp.
+    ),
+}  # fmt: skip
+
+S002_FR = "Gouvernement wallon, BioWin, communiqué de presse du 17 janvier 2024 (S002)"
+S002_EN = "Walloon Government, BioWin, press release of 17 January 2024 (S002)"
+S003_FR = "BioWin, page web, 2024, version anglaise de S002 (S003)"
+S003_EN = "BioWin, web page, 2024, English version of S002 (S003)"
+S002_S003 = {
+    "fr": f"Sources{NBSP}: {S002_FR}{NBSP}; {S003_FR}.",
+    "en": f"Sources: {S002_EN}; {S003_EN}.",
+}
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_data()
+
+
+@pytest.fixture(scope="module")
+def made(ds):
+    """Each figure in each language, made once for the module."""
+    return {(key, lang): getattr(figures, key)(ds, lang) for key in figures.KEYS for lang in LANGS}
+
+
+# -- the Figure -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("key", figures.KEYS)
+def test_every_figure_is_complete(made, key, lang):
+    fig = made[key, lang]
+    assert isinstance(fig, figures.Figure)
+    assert fig.key == key
+    assert fig.svg.startswith("<svg ")
+    assert fig.svg.rstrip().endswith("</svg>")
+    assert 'role="img"' in fig.svg
+    assert charts._escape(fig.alt) in fig.svg  # the alt text is the SVG's accessible name
+    assert fig.caption.endswith(".")
+    assert not fig.caption.lower().startswith(("figure", "fig."))
+    assert not re.search(r"\.\s+[A-ZÀ-Ý]", fig.caption), "a caption is one sentence"
+    assert fig.source.startswith("Source")
+    assert "\n" not in fig.alt + fig.caption + fig.source
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("key", figures.KEYS)
+def test_fact_ids_are_every_fact_plotted(made, key, lang):
+    assert made[key, lang].fact_ids == tuple(sorted(FACT_IDS[key]))
+
+
+def test_figures_are_frozen(made):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made["funding", "fr"].caption = ""
+
+
+@pytest.mark.parametrize("key", figures.KEYS)
+def test_svg_is_deterministic(ds, made, key):
+    for lang in LANGS:
+        assert getattr(figures, key)(ds, lang).svg == made[key, lang].svg, (key, lang)
+    assert made[key, "fr"].svg != made[key, "en"].svg
+
+
+def test_svg_is_the_same_in_another_process(made):
+    code = (
+        "import hashlib; from analysis import figures, load_data; "
+        "print(hashlib.sha256(figures.market(load_data(), 'fr').svg.encode()).hexdigest())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == hashlib.sha256(made["market", "fr"].svg.encode()).hexdigest()
+
+
+def test_charts_leave_matplotlib_settings_alone(ds):
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    figures.clusters(ds, "en")
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_figures_read_no_file(ds, monkeypatch):
+    figures.funding(ds, "fr")  # fonts and locale data are loaded once, before
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a figure opened a file")
+
+    monkeypatch.setattr(builtins, "open", refuse)
+    monkeypatch.setattr(pathlib.Path, "open", refuse)
+    monkeypatch.setattr(pathlib.Path, "read_text", refuse)
+    for key in figures.KEYS:
+        for lang in LANGS:
+            getattr(figures, key)(ds, lang)
+
+
+# -- source lines ---------------------------------------------------------------------------
+
+
+def test_source_line_of_one_document(ds):
+    assert figures.source_line(ds, ["F002-20"], "fr") == f"Source{NBSP}: {S002_FR}."
+    assert figures.source_line(ds, ["F002-20"], "en") == f"Source: {S002_EN}."
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_source_line_names_a_translation(ds, lang):
+    assert figures.source_line(ds, ["F003-02", "F002-01"], lang) == S002_S003[lang]
+
+
+def test_source_lines_date_each_document_at_its_precision(ds):
+    ids = ["F001-01", "F004-01"]
+    assert figures.source_line(ds, ids, "fr") == (
+        f"Sources{NBSP}: bio.be/essenscia, communiqué de presse de la semaine du 6 juin 2022"
+        f" (S001){NBSP}; BioWin, MEDVIA, communiqué de presse du 14 mai 2024 (S004)."
+    )
+    assert figures.source_line(ds, ids, "en") == (
+        "Sources: bio.be/essenscia, press release of the week of 6 June 2022 (S001);"
+        " BioWin, MEDVIA, press release of 14 May 2024 (S004)."
+    )
+    assert figures.source_line(ds, [], "fr", event_ids=["E01"]) == (
+        f"Source{NBSP}: AWEX, essenscia wallonie, article de presse de février 2021 (S000)."
+    )
+    assert figures.source_line(ds, [], "en", event_ids=["E01"]) == (
+        "Source: AWEX, essenscia wallonie, news article of February 2021 (S000)."
+    )
+
+
+def test_source_line_elides_before_a_vowel(ds):
+    sources = ds.sources.copy()
+    sources.loc[sources["source_id"] == "S000", "pub_date"] = dt.date(2021, 4, 1)
+    april = dataclasses.replace(ds, sources=sources)
+    assert "article de presse d'avril 2021 (S000)" in figures.source_line(
+        april, [], "fr", event_ids=["E01"]
+    )
+    assert "news article of April 2021 (S000)" in figures.source_line(
+        april, [], "en", event_ids=["E01"]
+    )
+
+
+def test_source_line_lists_each_document_once_in_id_order(ds):
+    line = figures.source_line(ds, ["F004-13", "F002-28", "F004-01"], "en", ["E17", "E18"])
+    assert line == f"Sources: {S002_EN}; BioWin, MEDVIA, press release of 14 May 2024 (S004)."
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "name"),
+    [
+        (("F002-01", "fr"), {}, "fact_ids"),  # a string, not a sequence of ids
+        ((["F999-01"], "fr"), {}, "fact_ids"),
+        (([1], "fr"), {}, "fact_ids"),
+        (([], "fr"), {"event_ids": ["E99"]}, "event_ids"),
+        (([], "fr"), {}, "fact_ids and event_ids"),
+        ((["F002-01"], "de"), {}, "lang"),
+    ],
+)
+def test_source_line_rejects_bad_arguments(ds, args, kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        figures.source_line(ds, *args, **kwargs)
+
+
+# -- funding --------------------------------------------------------------------------------
+
+
+def test_funding_caption_and_source(made):
+    fr, en = made["funding", "fr"], made["funding", "en"]
+    assert fr.caption == (
+        f"Budget de 81{NBSP}M€ sur 3{NBSP}ans du partenariat d'innovation ATMP{NBSP}: "
+        f"répartition entre fonds publics (environ 60{NBSP}%) et privés (environ 40{NBSP}%), "
+        f"et montant déjà octroyé en 2023 (près de 23{NBSP}M€)."
+    )
+    assert en.caption == (
+        "The ATMP innovation partnership's €81M budget over 3 years: split between public "
+        "(about 60%) and private (about 40%) funds, and the amount already granted in 2023 "
+        "(nearly €23M)."
+    )
+    assert "17 janvier 2024" in fr.source and "S002" in fr.source
+    assert fr.source == S002_S003["fr"]
+    assert en.source == S002_S003["en"]
+
+
+def test_funding_alt_gives_every_segment(made):
+    fr, en = made["funding", "fr"].alt, made["funding", "en"].alt
+    for text in (
+        f"public environ 48,6{NBSP}M€ (environ 60{NBSP}%)",
+        f"privé environ 32,4{NBSP}M€ (environ 40{NBSP}%)",
+        f"près de 23{NBSP}M€ octroyés en 2023",
+        f"au moins environ 58{NBSP}M€ restant à octroyer",
+    ):
+        assert text in fr
+    for text in (
+        "public about €48.6M (about 60%)",
+        "private about €32.4M (about 40%)",
+        "nearly €23M granted in 2023",
+        "at least about €58M still to be granted",
+    ):
+        assert text in en
+
+
+def test_funding_scenario(ds):
+    fig = figures.funding(ds, "fr", public_share=0.5)
+    assert f"part publique de 50{NBSP}%" in fig.caption
+    assert f"public 40,5{NBSP}M€ (50{NBSP}%)" in fig.alt
+    assert "F002-07" not in fig.fact_ids and "F002-08" not in fig.fact_ids
+    assert fig.fact_ids == tuple(sorted((*BUDGET, "F002-02", "F003-03", "F002-09")))
+    en = figures.funding(ds, "en", public_share=1)  # no private segment to draw
+    assert "private €0M (0%)" in en.alt
+    assert "scenario of a 100% public share" in en.caption
+
+
+# -- jobs -----------------------------------------------------------------------------------
+
+
+def test_jobs_caption_alt_and_source(made):
+    fr, en = made["jobs", "fr"], made["jobs", "en"]
+    for text in (
+        f"6{NNBSP}000",
+        f"dont plus de 2{NNBSP}100 directs",
+        f"en 5{NBSP}ans (plus de 1{NNBSP}670)",
+    ):
+        assert text in fr.caption
+    assert "in 5 years (more than 1,670)" in en.caption
+    assert "of which more than 2,100 direct" in en.caption
+    # the current indirect jobs are derived, an upper bound
+    assert f"moins de 3{NNBSP}900 indirects" in fr.alt
+    assert "less than 3,900 indirect" in en.alt
+    assert f"plus de 470 directs et 1{NNBSP}200 indirects" in fr.alt
+    assert "more than 470 direct and 1,200 indirect" in en.alt
+    assert fr.source == S002_S003["fr"] and en.source == S002_S003["en"]
+
+
+def test_jobs_scenario(ds):
+    fig = figures.jobs(ds, "en", direct_jobs=600, indirect_jobs=1500)
+    assert "would create in 5 years in the chosen scenario (2,100)" in fig.caption
+    assert "2,100, of which 600 direct and 1,500 indirect" in fig.alt
+    assert fig.fact_ids == ("F002-10", "F002-26", "F002-27", "F003-06", "F003-22", "F003-23")
+
+
+# -- EU shares ------------------------------------------------------------------------------
+
+
+def test_eu_shares(made):
+    fr, en = made["eu_shares", "fr"], made["eu_shares", "en"]
+    assert fr.caption.endswith(f"dans la population de l'UE (2,6{NBSP}%).")
+    assert en.caption.endswith("against Belgium's share of the EU population (2.6%).")
+    for text in (
+        f"Emplois{NBSP}: 7,8{NBSP}%, 3,0{NBSP}fois la part de la population, 3e en Europe",
+        f"Exportations{NBSP}: 18,7{NBSP}%, 7,2{NBSP}fois la part de la population, 2e en Europe",
+        f"Investissements de R&D{NBSP}: 19,3{NBSP}%, 7,4{NBSP}fois la part de la population, "
+        "1re en Europe",
+    ):
+        assert text in fr.alt
+    for text in (
+        "Jobs: 7.8%, 3.0× the population share, 3rd in Europe",
+        "Exports: 18.7%, 7.2× the population share, 2nd in Europe",
+        "R&D investment: 19.3%, 7.4× the population share, 1st in Europe",
+    ):
+        assert text in en.alt
+    assert fr.source == S002_S003["fr"] and en.source == S002_S003["en"]
+
+
+@pytest.mark.parametrize(
+    ("n", "fr", "en"),
+    [(1, "1re", "1st"), (2, "2e", "2nd"), (3, "3e", "3rd"), (4, "4e", "4th"),
+     (11, "11e", "11th"), (12, "12e", "12th"), (21, "21e", "21st"), (22, "22e", "22nd")],
+)  # fmt: skip
+def test_ordinals(n, fr, en):
+    assert figures._ordinal(n, "fr") == fr
+    assert figures._ordinal(n, "en") == en
+
+
+# -- market ---------------------------------------------------------------------------------
+
+
+def test_market_caption_and_source(made):
+    fr, en = made["market", "fr"], made["market", "en"]
+    assert fr.caption == (
+        f"Marché des ATMP{NBSP}: tailles annoncées pour 2025 et 2032, trajectoire du TCAC "
+        f"annoncé pour 2019–2025 (plus de 36{NBSP}%) prolongé jusqu'en 2032, et trajectoire du "
+        f"taux qu'impliquent les deux tailles (environ 34,6{NBSP}%), soit un écart de plus "
+        f"d'environ 1,4{NBSP}pp, au-delà de la tolérance de 1,0{NBSP}pp."
+    )
+    assert en.caption == (
+        "ATMP market: sizes stated for 2025 and 2032, path of the CAGR stated for 2019–2025 "
+        "(more than 36%) continued to 2032, and path of the rate the two sizes imply (about "
+        "34.6%), a gap of more than about 1.4 pp, beyond the 1.0 pp tolerance."
+    )
+    assert fr.source == f"Source{NBSP}: {S002_FR}."
+    assert en.source == f"Source: {S002_EN}."
+
+
+def test_market_alt(made):
+    fr, en = made["market", "fr"].alt, made["market", "en"].alt
+    for text in (
+        f"environ 10{NBSP}Md€ en 2025",
+        f"environ 80{NBSP}Md€ en 2032",
+        f"moins d'environ 1,58{NBSP}Md€ en 2019",
+        f"plus d'environ 86,1{NBSP}Md€ en 2032",
+        f"environ 34,6{NBSP}% par an",
+    ):
+        assert text in fr
+    for text in (
+        "about €10bn in 2025",
+        "about €80bn in 2032",
+        "less than about €1.58bn in 2019",
+        "more than about €86.1bn in 2032",
+        "about 34.6% a year",
+    ):
+        assert text in en
+
+
+def test_market_tolerance_decides_the_wording(ds):
+    assert figures.market(ds, "fr", tolerance=2).caption.endswith(
+        f"dans la tolérance de 2,0{NBSP}pp."
+    )
+    assert figures.market(ds, "en", tolerance=0).caption.endswith("beyond the 0.0 pp tolerance.")
+
+
+# -- timeline -------------------------------------------------------------------------------
+
+
+def test_timeline(made):
+    fr, en = made["timeline", "fr"], made["timeline", "en"]
+    chosen = ("E01", "E02", "E03", "E04", "E07", "E11", "E08", "E12", "E19", "E16", "E17", "E18")
+    assert fr.event_ids == en.event_ids == chosen
+    assert fr.caption.startswith("Sélection de 12 des 20 événements datés")
+    assert en.caption.startswith("Selection of 12 of the 20 dated events")
+    for source in ("S000", "S001", "S002", "S004"):
+        assert f"({source})" in fr.source and f"({source})" in en.source
+    assert "communiqué de presse de la semaine du 6 juin 2022 (S001)" in fr.source
+    assert "press release of the week of 6 June 2022 (S001)" in en.source
+    assert f"février 2021 au plus tard, Catalent reprend MaSTherCell (acquisition){NBSP};" in fr.alt
+    launch = "Launch of the ATMP innovation partnership (programme announcement)"
+    assert f"17 January 2024, {launch}" in en.alt
+    assert "T4 2023" in fr.alt and "Q4 2023" in en.alt
+
+
+def test_timeline_events_have_short_labels_in_both_languages(ds):
+    entries = catalogue()
+    known = set(ds.events["event_id"])
+    for event in figures.TIMELINE_EVENTS:
+        assert event in known
+        texts = entries[f"figure.timeline.event.{event}"]
+        assert set(texts) == set(LANGS)
+        assert not re.search(r"\d", texts["fr"] + texts["en"]), "numbers come from the data"
+
+
+# -- clusters -------------------------------------------------------------------------------
+
+
+def test_clusters(made):
+    fr, en = made["clusters", "fr"], made["clusters", "en"]
+    assert "BioWin (Wallonie) et MEDVIA (Flandre)" in fr.caption
+    assert "entreprises industrielles innovantes" in fr.caption
+    assert "entreprises ayant des activités de R&D" in fr.caption
+    assert "define member companies differently" in en.caption
+    assert (
+        f"BioWin{NBSP}: 260 membres, 140 entreprises membres, 5 institutions académiques, "
+        "hôpitaux (chiffre non communiqué), 6 centres de recherche" in fr.alt
+    )
+    assert (
+        "MEDVIA: 150 members, 80 member companies, 6 academic institutions, 7 hospitals, "
+        "research centres (not stated)" in en.alt
+    )
+    assert en.source == (
+        f"Sources: {S002_EN}; BioWin, MEDVIA, press release of 14 May 2024 (S004)."
+    )
+
+
+# -- no number typed ------------------------------------------------------------------------
+
+
+def test_numbers_follow_the_data(ds):
+    facts = ds.facts.copy()
+    facts.loc[facts["fact_id"].isin(BUDGET), "value"] = 90.0
+    facts.loc[facts["fact_id"] == "F002-22", "value"] = 70.0
+    facts.loc[facts["fact_id"] == "F004-08", "value"] = 9.0
+    changed = dataclasses.replace(ds, facts=facts)
+    assert "€90M budget" in figures.funding(changed, "en").caption
+    assert "at least about €67M still to be granted" in figures.funding(changed, "en").alt
+    assert "about €70bn in 2032" in figures.market(changed, "en").alt
+    assert "9 hospitals" in figures.clusters(changed, "en").alt
+
+
+# -- language -------------------------------------------------------------------------------
+
+#: Words that give away the other language in a label.
+ENGLISH = {"the", "and", "of", "in", "to", "at", "a", "about", "more", "less", "than",
+           "nearly", "least", "stated", "implied", "rate", "year", "years", "share", "jobs",
+           "members", "granted", "private", "direct", "indirect", "week", "between", "still",
+           "number", "amount", "not", "billion", "million", "log", "scale", "january",
+           "february", "may", "june", "october", "press", "release"}  # fmt: skip
+FRENCH = {"de", "des", "du", "et", "en", "au", "la", "le", "les", "environ", "plus", "moins",
+          "près", "annoncé", "annoncée", "implicite", "taux", "fois", "part", "membres",
+          "octroyé", "privé", "emplois", "directs", "indirects", "semaine", "janvier", "février",
+          "mai", "juin", "octobre", "entre", "nombre", "montant", "échelle", "ans", "par",
+          "communiqué", "presse"}  # fmt: skip
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [] if re.fullmatch(r"#[0-9A-Fa-f]{6}|-", value) else [value]  # colour, line
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings(k) + _strings(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """Record the texts and tick formatters each chart function is given."""
+    calls: list[dict] = []
+    for name in ("stacked_bars", "ratio_bars", "grouped_bars", "trajectory", "timeline"):
+        original = getattr(charts, name)
+
+        def spy(*args, _original=original, **kwargs):
+            calls.append({"args": args, "kwargs": kwargs})
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(charts, name, spy)
+    return calls
+
+
+@pytest.mark.parametrize("key", figures.KEYS)
+def test_labels_are_in_one_language(ds, drawn, key):
+    for lang, foreign in (("fr", ENGLISH), ("en", FRENCH)):
+        drawn.clear()
+        fig = getattr(figures, key)(ds, lang)
+        (call,) = drawn
+        kwargs = [v for k, v in call["kwargs"].items() if k != "chart_id"]
+        texts = _strings(call["args"]) + _strings(kwargs) + [fig.caption, fig.source]
+        for text in texts:
+            words = set(re.findall(r"[^\W\d_]+", text.lower()))
+            assert not words & foreign, (lang, text)
+
+
+@pytest.mark.parametrize(("lang", "six_thousand", "half"), [("fr", f"6{NNBSP}000", "0,5"),
+                                                             ("en", "6,000", "0.5")])  # fmt: skip
+def test_axis_ticks_are_formatted_for_the_language(ds, drawn, lang, six_thousand, half):
+    figures.jobs(ds, lang)
+    value_format = drawn[0]["kwargs"]["value_format"]
+    assert value_format(6000.0) == six_thousand
+    assert value_format(0.5) == half
+    assert value_format(0.30000000000000004) == ("0,3" if lang == "fr" else "0.3")
+
+
+# -- parameters -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", figures.KEYS)
+def test_unknown_language_is_refused(ds, key):
+    with pytest.raises(ValueError, match="lang"):
+        getattr(figures, key)(ds, "de")
+
+
+@pytest.mark.parametrize(
+    ("key", "kwargs", "name"),
+    [
+        ("funding", {"public_share": 1.5}, "public_share"),
+        ("funding", {"public_share": -0.1}, "public_share"),
+        ("funding", {"public_share": "0.6"}, "public_share"),
+        ("funding", {"public_share": float("nan")}, "public_share"),
+        ("jobs", {"direct_jobs": 0}, "direct_jobs"),
+        ("jobs", {"direct_jobs": True}, "direct_jobs"),
+        ("jobs", {"indirect_jobs": -1}, "indirect_jobs"),
+        ("jobs", {"indirect_jobs": "1200"}, "indirect_jobs"),
+        ("market", {"tolerance": -1}, "tolerance"),
+        ("market", {"tolerance": 101}, "tolerance"),
+        ("market", {"tolerance": None, "lang": "EN"}, "lang"),
+    ],
+)
+def test_bad_parameters_are_refused(ds, key, kwargs, name):
+    kwargs = {"lang": "fr"} | kwargs
+    with pytest.raises(ValueError, match=name):
+        getattr(figures, key)(ds, **kwargs)
+
+
+def test_a_dataset_is_required():
+    with pytest.raises(ValueError, match="ds"):
+        figures.funding("data/", "fr")
+    with pytest.raises(ValueError, match="ds"):
+        figures.source_line(None, ["F002-01"], "fr")
+
+
+# -- catalogue ------------------------------------------------------------------------------
+
+
+def test_figure_messages_take_the_same_values_in_both_languages():
+    entries = {k: v for k, v in catalogue().items() if k.startswith("figure.")}
+    assert entries
+    for key, texts in entries.items():
+        assert set(texts) == set(LANGS), key
+        assert placeholders(texts["fr"]) == placeholders(texts["en"]), key
