@@ -616,7 +616,7 @@ class Progress:
             table.add_row(key, Text(status.text(), style=styles.get(status.state, "")), clock)
         return table
 
-    def update(self, key: str, state: str, detail: str = "", seconds: float | None = None):
+    def update(self, key: str, state: str, detail: str = "", seconds: float | None = None) -> None:
         """Record a new state for ``key`` and show it."""
         status = self.statuses[key]
         if state in {"executing", "rendering"} and status.started is None:
