@@ -1,0 +1,361 @@
+"""What a reader gets: the three reports built in French and English, checked in HTML and PDF.
+
+One build of every report in both languages per session (worker processes, as for users);
+the checks read the built files. A few fast checks of :mod:`analysis.report` run without a
+build.
+"""
+
+import csv
+import functools
+import io
+import re
+import string
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+from rich.console import Console
+
+from analysis import indicators, load_data, paths, report
+from analysis.build import build, make_config
+from analysis.messages import catalogue
+from analysis.reports import REGISTRY
+
+REPORTS = list(REGISTRY)
+LANGS = ("fr", "en")
+VARIANTS = [(name, lang) for name in REPORTS for lang in LANGS]
+OTHER = {"fr": "en", "en": "fr"}
+#: Reports that show claims of the audit, and so attach them.
+WITH_CLAIMS = {"sector_overview", "claims_audit"}
+FIGURES = {"sector_overview": 6, "atmp_partnership": 2, "claims_audit": 1}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """Every report in both languages, built once into a temporary folder."""
+    out = tmp_path_factory.mktemp("reports")
+    console = Console(file=io.StringIO(), width=200)
+    config = make_config(reports=REPORTS, out_dir=out, quiet=True, jobs=2)
+    outcome = build(config, console)
+    assert outcome.exit_code == 0, console.file.getvalue()
+    return out
+
+
+@functools.cache
+def soup_of(built, name, lang):
+    """The built page, parsed once (tests must not modify it)."""
+    return BeautifulSoup((built / lang / f"{name}.html").read_text("utf-8"), "html.parser")
+
+
+def text_outside_quotes(soup):
+    """The page's text, without the passages quoted from the sources (they keep their language)."""
+    return " ".join(s for s in soup.body.strings if s.find_parent("q") is None)
+
+
+def squeeze(text):
+    """Whitespace (including no-break spaces) collapsed to single spaces."""
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def pdf_text(built, name, lang):
+    reader = PdfReader(built / lang / f"{name}.pdf")
+    return squeeze(" ".join(page.extract_text() for page in reader.pages))
+
+
+def headings(soup):
+    return [squeeze(h.get_text(" ")) for h in soup.select("main h2, main h3")]
+
+
+def section_texts(lang):
+    return {texts[lang] for key, texts in catalogue().items() if key.startswith("section.")}
+
+
+# -- headings and language ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_pdf_has_its_headings_and_none_of_the_other_language(built, name, lang):
+    own = headings(soup_of(built, name, lang))
+    assert len(own) >= 6
+    assert set(own) <= section_texts(lang)  # every heading comes from the catalogue
+    text = pdf_text(built, name, lang)
+    for heading in own:
+        assert heading in text, heading
+    foreign = set(headings(soup_of(built, name, OTHER[lang]))) - set(own)
+    assert foreign
+    for heading in foreign:
+        assert heading not in text, heading
+
+
+def fragments(template):
+    """The fixed parts of a message template, between its placeholders."""
+    return [literal for literal, *_ in string.Formatter().parse(template) if literal]
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_no_sentence_of_the_other_language(built, name, lang):
+    text = squeeze(text_outside_quotes(soup_of(built, name, lang)))
+    other = OTHER[lang]
+    for key, texts in catalogue().items():
+        if texts[other] == texts[lang]:
+            continue
+        for piece in fragments(texts[other]):
+            piece = squeeze(piece)
+            if len(piece) >= 20 and piece not in squeeze(texts[lang]):
+                assert piece not in text, (key, piece)
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_numbers_use_the_separators_of_the_language(built, name, lang):
+    text = text_outside_quotes(soup_of(built, name, lang))
+    if lang == "fr":
+        assert not re.search(r"\d,\d{3}\b", text)  # no English thousands separator
+        assert not re.search(r"\b\d+\.\d+\s?%", text)  # no decimal point
+        assert "2\u202f100" in text
+    else:
+        assert not re.search(r"\d\u202f\d{3}", text)
+        assert not re.search(r"\b\d+,\d+\s?%", text)
+        assert "2,100" in text
+
+
+# -- structure ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_headings_in_order_and_a_single_title(built, name, lang):
+    soup = soup_of(built, name, lang)
+    levels = [int(h.name[1]) for h in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
+    assert levels.count(1) == 1 and levels[0] == 1
+    for before, after in zip(levels, levels[1:], strict=False):
+        assert after <= before + 1, levels  # never an h3 right after the h1, etc.
+    assert soup.find(class_="report-subtitle").get_text(strip=True)
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_title_block_dates_and_version_come_from_the_data(built, name, lang):
+    soup = soup_of(built, name, lang)
+    block = soup.find("header", class_="title-block")
+    times = [t["datetime"] for t in block.find_all("time")]
+    assert times == ["2024-05-14"]  # the latest source date, not the clock
+    assert "1.0.0" in block.get_text()
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_summary_has_tiles_and_sentences(built, name, lang):
+    summary = soup_of(built, name, lang).find("section", class_="summary")
+    tiles = summary.select("li.tile")
+    assert 4 <= len(tiles) <= 6
+    for tile in tiles:
+        for part in ("tile-value", "tile-unit", "tile-meaning", "tile-source"):
+            assert tile.find(class_=part).get_text(strip=True), part
+    assert 3 <= len(summary.select("ul.key-points li")) <= 5
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_figures_are_numbered_with_caption_source_and_alt(built, name, lang):
+    soup = soup_of(built, name, lang)
+    figures = soup.find_all("figure")
+    assert len(figures) == FIGURES[name]
+    word = {"fr": "Figure", "en": "Figure"}[lang]
+    for number, figure in enumerate(figures, start=1):
+        caption = figure.find("figcaption")
+        assert caption is not None
+        assert squeeze(caption.find(class_="figure-number").get_text()) == f"{word} {number}."
+        assert caption.find(class_="figure-caption").get_text(strip=True)
+        assert re.search(r"\(S\d{3}\)", caption.find(class_="figure-source").get_text())
+        img = figure.find("img")
+        assert img["src"].startswith("data:image/svg+xml;base64,")
+        assert img["alt"].strip()
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_every_image_has_a_text_alternative(built, name, lang):
+    images = soup_of(built, name, lang).find_all("img")
+    assert images
+    assert all(img.get("alt", "").strip() for img in images)
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_tables_have_captions_and_header_cells(built, name, lang):
+    tables = soup_of(built, name, lang).select("main table")
+    assert len(tables) >= 4
+    for table in tables:
+        assert table.find("caption").get_text(strip=True)
+        head = table.find("thead").find_all("th")
+        assert head and all(th.get("scope") == "col" for th in head)
+        for row in table.find("tbody").find_all("tr"):
+            assert len(row.find_all(["td", "th"])) == len(head)
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_numeric_columns_are_right_aligned(built, name, lang):
+    soup = soup_of(built, name, lang)
+    numeric = soup.select("main table td.num")
+    assert numeric
+    style = soup.find("style").get_text()
+    assert re.search(r"td\.num[^{]*\{\s*text-align:\s*right", style)
+
+
+# -- facts and attachments ----------------------------------------------------------------
+
+
+def appendix_ids(soup):
+    return {span["id"].removeprefix("fact-") for span in soup.select("span[id^=fact-]")}
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_data_appendix_lists_every_fact_the_report_shows(built, name, lang):
+    soup = soup_of(built, name, lang)
+    listed = appendix_ids(soup)
+    tracked = set(soup.find(class_="tracked-facts")["data-facts"].split())
+    assert listed == tracked
+    shown = {
+        i
+        for element in soup.select("main [data-facts]")
+        if "tracked-facts" not in element.get("class", [])
+        for i in element["data-facts"].split()
+    }
+    assert shown and shown <= listed
+    known = set(load_data().facts["fact_id"].astype(str))
+    assert listed <= known
+
+
+def attachments(built, name, lang):
+    reader = PdfReader(built / lang / f"{name}.pdf")
+    return {
+        filename: list(csv.DictReader(io.StringIO(contents[0].decode("utf-8"))))
+        for filename, contents in reader.attachments.items()
+    }
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_pdf_attachments_are_the_facts_and_indicators_as_csv(built, name, lang):
+    files = attachments(built, name, lang)
+    expected = {"facts.csv", "indicators.csv"} | ({"claims.csv"} if name in WITH_CLAIMS else set())
+    assert set(files) == expected
+    header = (paths.data_dir() / "facts.csv").read_text("utf-8").splitlines()[0].split(",")
+    facts = files["facts.csv"]
+    assert list(facts[0]) == header
+    assert {row["fact_id"] for row in facts} == appendix_ids(soup_of(built, name, lang))
+    rows = files["indicators.csv"]
+    assert rows and list(rows[0]) == report.INDICATOR_COLUMNS
+    assert all(row["text"] and float(row["value"]) == float(row["value"]) for row in rows)
+    if name in WITH_CLAIMS:
+        claims = files["claims.csv"]
+        assert {"claim_id", "verdict", f"claim_{lang}", f"explanation_{lang}"} <= set(claims[0])
+
+
+def test_scenario_parameters_change_the_partnership_report(tmp_path):
+    out = tmp_path / "out"
+    config = make_config(
+        reports=["atmp_partnership"],
+        langs=["en"],
+        params=[("public_share", "0.5"), ("direct_jobs", "600")],
+        out_dir=out,
+        quiet=True,
+        formats=["html"],
+    )
+    console = Console(file=io.StringIO(), width=200)
+    assert build(config, console).exit_code == 0, console.file.getvalue()
+    soup = soup_of(out, "atmp_partnership", "en")
+    meta = squeeze(soup.find(class_="report-meta").get_text(" "))
+    assert "Scenario" in meta and "50%" in meta and "600" in meta
+    text = squeeze(soup.body.get_text(" "))
+    assert "€40.5M" in text  # 81 x 0.5
+    assert "1,800 jobs" in text  # 600 direct + 1,200 indirect: exact now, not "more than"
+
+
+# -- notebooks ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_notebooks_are_thin_and_committed_without_outputs(name):
+    nb = nbformat.read(paths.NOTEBOOKS_DIR / REGISTRY[name].notebook, as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    assert all(cell.outputs == [] and cell.execution_count is None for cell in code)
+    for cell in code:
+        assert not re.search(r"^\s*(async\s+)?def |^\s*class ", cell.source, re.M), cell.source
+    # One notebook for both languages: no cell tied to a language.
+    assert not [c for c in nb.cells if {"lang-fr", "lang-en"} & set(c.metadata.get("tags", []))]
+
+
+# -- the presentation module, without a build ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_data()
+
+
+def test_text_is_escaped(ds):
+    doc = report.Document(ds, "sector_overview", "en")
+    block = doc.paras("<script>alert('x')</script> & co")
+    assert "<script>" not in block and "&lt;script&gt;" in block and "&amp; co" in block
+    joined = doc.section("about") + "<b>plain</b>"
+    assert "&lt;b&gt;plain&lt;/b&gt;" in joined
+
+
+def test_bounds_are_written_as_bounds(ds):
+    jobs = indicators.jobs(ds)
+    for lang, words in (("fr", "plus de"), ("en", "more than")):
+        doc = report.Document(ds, "sector_overview", lang)
+        tile = doc.tile(jobs.projected_direct, "direct_jobs", horizon=jobs.horizon,
+                        indirect=jobs.projected_indirect)  # fmt: skip
+        assert words in tile.value and "470" in tile.value
+        assert doc.number(jobs.projected_total).startswith(words)
+
+
+def test_figure_block_is_numbered_and_names_no_url(ds):
+    from analysis import figures
+
+    doc = report.Document(ds, "sector_overview", "fr")
+    first = doc.figure(figures.eu_shares(ds, "fr"))
+    second = doc.figure(figures.clusters(ds, "fr"))
+    assert "Figure\u00a01." in first and "Figure\u00a02." in second
+    assert "http://" not in first + second and "https://" not in first + second
+    assert set(figures.eu_shares(ds, "fr").fact_ids) <= set(doc.fact_ids)
+
+
+def test_summary_size_is_checked(ds):
+    doc = report.Document(ds, "sector_overview", "en")
+    tile = doc.count_tile(3, "conflicts", checks=10)
+    with pytest.raises(ValueError, match="4 to 6 tiles"):
+        doc.summary([tile] * 3, ["a", "b", "c"])
+    with pytest.raises(ValueError, match="3 to 5 sentences"):
+        doc.summary([tile] * 4, ["a", "b"])
+
+
+def test_edition_date_never_reads_the_clock(ds, monkeypatch):
+    doc = report.Document(ds, "claims_audit", "en")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert doc.edition_date().isoformat() == "2024-05-14"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1715644800")
+    assert doc.edition_date().isoformat() == "2024-05-14"
+    assert "<time" in doc.title_block()
+
+
+def test_verdict_badges_read_without_colour(ds):
+    doc = report.Document(ds, "claims_audit", "fr")
+    badges = {v: doc.verdict(v) for v in report.VERDICTS}
+    assert "contradiction" in badges["conflict"] and "\u2715" in badges["conflict"]
+    assert len({report.VERDICT_ICONS[v] for v in report.VERDICTS}) == 4
+    css = (Path(report.__file__).parent / "static" / "report.css").read_text("utf-8")
+    looks = set()
+    for verdict in report.VERDICTS:
+        block = re.search(rf"\.badge-{verdict.replace(' ', '-')} \{{([^}}]*)\}}", css)[1]
+        border = re.search(r"border: 2px (\w+)", block)[1]
+        looks.add((border, "background:" in block))
+    assert len(looks) == 4  # border style or fill tells each verdict apart in grey
+    with pytest.raises(ValueError):
+        doc.verdict("fine")
+
+
+def test_unknown_report_parameter_or_fact_is_refused(ds):
+    with pytest.raises(ValueError, match="report"):
+        report.Document(ds, "nope", "fr")
+    with pytest.raises(ValueError, match="unknown parameters"):
+        report.Document(ds, "sector_overview", "fr", colour=1)
+    with pytest.raises(ValueError, match="unknown fact ids"):
+        report.Document(ds, "sector_overview", "fr").use("F999-99")
