@@ -387,8 +387,10 @@ def library_hash(package_dir: Path = paths.PACKAGE_DIR) -> str:
 
 
 def data_hash(data_dir: Path) -> str:
-    """Hash every file under the data folder."""
-    return _hash_files(_tree_files(data_dir), data_dir) if data_dir.is_dir() else "missing"
+    """Hash every file under the data folder (the digest :func:`load_data` recognises)."""
+    from analysis.validate import data_digest
+
+    return data_digest(data_dir)
 
 
 def file_hash(path: Path) -> str:
@@ -662,6 +664,7 @@ def kernel_environment(config: BuildConfig, epoch: int) -> dict[str, str]:
     """Environment variables that make the notebooks' outputs reproducible."""
     return {
         paths.DATA_ENV: str(config.data_dir.resolve()),
+        paths.VALIDATED_ENV: data_hash(config.data_dir),
         "SOURCE_DATE_EPOCH": str(epoch),
         "PYTHONHASHSEED": "0",
         "TZ": "UTC",
@@ -730,6 +733,9 @@ def _build_locked(
         for variant in variants:
             if variant not in stale:
                 progress.update(variant.key, "up to date")
+        if stale and not _data_is_valid(config.data_dir):
+            outcome.exit_code = EXIT_FAILED
+            stale = []
         if stale:
             try:
                 _execute(config, stale, hashes, manifest, progress, outcome)
@@ -737,6 +743,18 @@ def _build_locked(
                 outcome.exit_code = EXIT_INTERRUPTED
     _summary(console, config, outcome, time.perf_counter() - started)
     return outcome
+
+
+def _data_is_valid(data_dir: Path) -> bool:
+    """Validate the data once, before any kernel starts; print every problem if invalid."""
+    from analysis.validate import validate_package
+
+    problems = validate_package(data_dir)
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    if problems:
+        print(f"error: the data in {data_dir} is invalid; nothing was built", file=sys.stderr)
+    return not problems
 
 
 @dataclass

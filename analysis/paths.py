@@ -32,3 +32,8 @@ def data_dir() -> Path:
     if override:
         return Path(override)
     return DATA_DIR
+
+
+#: Set by the build for its kernels: the digest of a data folder it has just validated, so
+#: each notebook skips repeating that validation when it loads the very same files.
+VALIDATED_ENV = "BIOTECH_DATA_VALIDATED"
