@@ -120,6 +120,21 @@ def test_numbers_use_the_separators_of_the_language(built, name, lang):
         assert "2,100" in text
 
 
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_no_page_ends_with_a_heading_or_a_table_caption(built, name, lang):
+    soup = soup_of(built, name, lang)
+    stranded = {squeeze(h.get_text(" ")) for h in soup.select("main h2, main h3, caption")}
+    title = squeeze(soup.find("h1").get_text(" "))
+    footer = re.compile(r"^Page \d+ (sur|of) \d+$")
+    for number, page in enumerate(PdfReader(built / lang / f"{name}.pdf").pages, start=1):
+        lines = [squeeze(line) for line in page.extract_text().splitlines() if line.strip()]
+        # Leave out the page's footer and running header (the title, then the section).
+        lines = [x for x in lines if not footer.match(x) and not x.startswith(title)]
+        assert lines, f"page {number} is empty"
+        last = lines[-1]
+        assert not any(text.endswith(last) for text in stranded if len(last) > 3), (number, last)
+
+
 # -- structure ----------------------------------------------------------------------------
 
 
