@@ -1073,7 +1073,7 @@ class Document:
                     headers,
                     params,
                     (),
-                    "methods",
+                    "methods compact",
                     source="",
                     widths=(24, 56, 20),
                 )
