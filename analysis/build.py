@@ -388,9 +388,7 @@ def library_hash(package_dir: Path = paths.PACKAGE_DIR) -> str:
 
 def data_hash(data_dir: Path) -> str:
     """Hash every file under the data folder (the digest :func:`load_data` recognises)."""
-    from analysis.validate import data_digest
-
-    return data_digest(data_dir)
+    return paths.data_digest(data_dir)
 
 
 def file_hash(path: Path) -> str:
@@ -733,12 +731,12 @@ def _build_locked(
         for variant in variants:
             if variant not in stale:
                 progress.update(variant.key, "up to date")
-        if stale and not _data_is_valid(config.data_dir):
-            outcome.exit_code = EXIT_FAILED
-            stale = []
         if stale:
             try:
-                _execute(config, stale, hashes, manifest, progress, outcome)
+                if _data_is_valid(config.data_dir):
+                    _execute(config, stale, hashes, manifest, progress, outcome)
+                else:
+                    outcome.exit_code = EXIT_FAILED
             except KeyboardInterrupt:
                 outcome.exit_code = EXIT_INTERRUPTED
     _summary(console, config, outcome, time.perf_counter() - started)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.validate import DataValidationError, data_digest, validate_package
+from analysis.validate import DataValidationError, validate_package
 
 #: Columns read as categoricals, per table.
 CATEGORIES = {
@@ -86,7 +86,7 @@ def load_data(data_dir: Path | str | None = None) -> Dataset:
     """
     data_dir = Path(data_dir) if data_dir else paths.data_dir()
     # The build validates once and hands its kernels the digest of what it checked.
-    if os.environ.get(paths.VALIDATED_ENV) != data_digest(data_dir):
+    if os.environ.get(paths.VALIDATED_ENV) != paths.data_digest(data_dir):
         problems = validate_package(data_dir)
         if problems:
             raise DataValidationError(problems)

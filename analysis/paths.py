@@ -1,5 +1,6 @@
 """Where the package finds its inputs: the curated data, the notebooks and the source texts."""
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -37,3 +38,19 @@ def data_dir() -> Path:
 #: Set by the build for its kernels: the digest of a data folder it has just validated, so
 #: each notebook skips repeating that validation when it loads the very same files.
 VALIDATED_ENV = "BIOTECH_DATA_VALIDATED"
+
+
+def data_digest(data_dir: Path) -> str:
+    """Return a SHA-256 over every file of a data folder (names and contents), or ``missing``."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        return "missing"
+    files = sorted(
+        (p for p in data_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts),
+        key=lambda p: p.relative_to(data_dir).as_posix(),
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(data_dir).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()

@@ -51,7 +51,7 @@ class Parameter:
         minimum: Smallest accepted value (numbers), inclusive.
         maximum: Largest accepted value (numbers), inclusive.
         choices: The accepted values, when they form a closed list.
-        optional: Whether ``None`` is accepted (the annotation is ``<type> | None``).
+        optional: Whether ``None`` is accepted (the annotation is ``Optional[<type>]``).
     """
 
     name: str
@@ -65,9 +65,10 @@ class Parameter:
 
     @property
     def type_name(self) -> str:
-        """The annotation as written in the notebook, e.g. ``float | None``."""
+        """The annotation as written in the notebook, e.g. ``Optional[float]``."""
         name = _TYPE_NAMES[self.type]
-        return f"{name} | None" if self.optional else name
+        # Optional[...] rather than "| None": papermill's own reader (--help-notebook) parses it.
+        return f"Optional[{name}]" if self.optional else name
 
     @property
     def default_source(self) -> str:
@@ -192,7 +193,7 @@ CAGR_TOLERANCE = Parameter(
     float,
     None,
     "allowed gap between stated and implied market CAGR, percentage points (0-100); "
-    "None = value in data/assumptions.csv",
+    "None: value in data/assumptions.csv",
     minimum=0,
     maximum=100,
     optional=True,
@@ -215,7 +216,7 @@ REPORTS: tuple[Report, ...] = (
                 "public_share",
                 float,
                 None,
-                "public share of funding (0-1); None = the stated share",
+                "public share of funding (0-1); None: the stated share",
                 minimum=0,
                 maximum=1,
                 optional=True,
@@ -224,7 +225,7 @@ REPORTS: tuple[Report, ...] = (
                 "direct_jobs",
                 float,
                 None,
-                "projected direct jobs (>= 0); None = stated figure",
+                "projected direct jobs (0 or more); None: the stated figure",
                 minimum=0,
                 optional=True,
             ),
@@ -232,7 +233,7 @@ REPORTS: tuple[Report, ...] = (
                 "indirect_jobs",
                 float,
                 None,
-                "projected indirect jobs (>= 0); None = stated figure",
+                "projected indirect jobs (0 or more); None: the stated figure",
                 minimum=0,
                 optional=True,
             ),

@@ -26,7 +26,6 @@ read as rows, it is the line of the bad byte).
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -759,19 +758,3 @@ def check_data_command(data_dir: Path | None) -> int:
         return 1
     print("\n".join(summary_lines(dataset)))
     return 0
-
-
-def data_digest(data_dir: Path) -> str:
-    """Return a SHA-256 over every file of a data folder (names and contents), or ``missing``."""
-    data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        return "missing"
-    files = sorted(
-        (p for p in data_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts),
-        key=lambda p: p.relative_to(data_dir).as_posix(),
-    )
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.relative_to(data_dir).as_posix().encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()

@@ -19,7 +19,6 @@ from analysis.render import (
     css_content,
     finish_html,
     inspect_parameters,
-    install_parameter_inspection,
 )
 from analysis.reports import REGISTRY, ParameterError
 
@@ -39,7 +38,7 @@ def run_cli(capsys, *argv):
 def test_registry_matches_notebook_parameters_cell(name):
     import papermill
 
-    install_parameter_inspection()
+    # papermill's own reader, as `papermill --help-notebook` uses it.
     report = REGISTRY[name]
     found = papermill.inspect_notebook(str(paths.NOTEBOOKS_DIR / report.notebook))
     assert list(found) == [p.name for p in report.parameters]
@@ -206,9 +205,9 @@ def test_list_shows_parameters_with_type_default_and_help(capsys):
     lines = stdout.splitlines()
     assert "sector_overview  (notebooks/sector_overview.ipynb)" in lines
     share = next(line for line in lines if line.strip().startswith("public_share"))
-    assert share.split()[:4] == ["public_share", "float", "|", "None"]
+    assert share.split()[:4] == ["public_share", "Optional[float]", "default", "None"]
     assert "default None" in share
-    assert "public share of funding (0-1); None = the stated share [0 to 1]" in share
+    assert "public share of funding (0-1); None: the stated share [0 to 1]" in share
     lang = next(line for line in lines if line.strip().startswith("lang"))
     assert "default 'fr'" in lang and "[one of fr, en]" in lang
 

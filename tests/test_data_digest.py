@@ -9,8 +9,9 @@ from rich.console import Console
 from analysis import paths
 from analysis.build import build, make_config
 from analysis.load import load_data
+from analysis.paths import data_digest
 from analysis.reports import CAGR_TOLERANCE, LANG, Report, registry
-from analysis.validate import DataValidationError, data_digest
+from analysis.validate import DataValidationError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
