@@ -751,6 +751,9 @@ def audit_command(data_dir: Path | None, lang: str) -> int:
 
     check_lang(lang)
     console = Console()
+    if not console.is_terminal:
+        # Piped or in CI: rich would assume 80 columns, too narrow for five columns of prose.
+        console = Console(width=160)
     try:
         ds = load_data(data_dir)
     except DataValidationError as err:
