@@ -1205,7 +1205,8 @@ class Document:
         lang = self.lang
         events = self.ds.events.set_index(self.ds.events["event_id"].astype(str))
         rows = []
-        for eid in self._events:
+        # In date order (then by id), whatever order the sections cited them in.
+        for eid in sorted(self._events, key=lambda e: (str(events.loc[e, "date"]), e)):
             r = events.loc[eid]
             sid = str(r["source_id"])
             rows.append(
@@ -1262,9 +1263,9 @@ class Document:
             headers,
             rows,
             (),
-            "data",
+            "data compact",
             source=t("report.data.sources_note", lang),
-            widths=(10, 40, 15, 24, 11),
+            widths=(10, 37, 15, 24, 14),
         )
 
     def glossary(self) -> Html:
