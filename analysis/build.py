@@ -363,27 +363,13 @@ def plan(config: BuildConfig) -> list[Variant]:
 # --------------------------------------------------------------------------------------
 
 
-def _hash_files(files: Iterable[Path], root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
-        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def _tree_files(root: Path) -> Iterator[Path]:
-    for path in root.rglob("*"):
-        if path.is_file() and "__pycache__" not in path.parts:
-            yield path
-
-
 def library_hash(package_dir: Path = paths.PACKAGE_DIR) -> str:
     """Hash the library source the notebooks and the build depend on."""
     files = {p for pattern in LIBRARY_PATTERNS for p in package_dir.rglob(pattern)}
     for folder in LIBRARY_DIRS:
         if (package_dir / folder).is_dir():
-            files.update(_tree_files(package_dir / folder))
-    return _hash_files((p for p in files if "__pycache__" not in p.parts), package_dir)
+            files.update(paths.tree_files(package_dir / folder))
+    return paths.hash_files((p for p in files if "__pycache__" not in p.parts), package_dir)
 
 
 def data_hash(data_dir: Path) -> str:

@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -40,17 +41,23 @@ def data_dir() -> Path:
 VALIDATED_ENV = "BIOTECH_DATA_VALIDATED"
 
 
+def tree_files(root: Path) -> list[Path]:
+    """Return every file below ``root`` (caches excluded)."""
+    return [p for p in Path(root).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+
+
+def hash_files(files: Iterable[Path], root: Path) -> str:
+    """Return a SHA-256 over files' paths relative to ``root`` and their contents."""
+    digest = hashlib.sha256()
+    for path in sorted(files, key=lambda p: p.relative_to(root).as_posix()):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def data_digest(data_dir: Path) -> str:
     """Return a SHA-256 over every file of a data folder (names and contents), or ``missing``."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         return "missing"
-    files = sorted(
-        (p for p in data_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts),
-        key=lambda p: p.relative_to(data_dir).as_posix(),
-    )
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.relative_to(data_dir).as_posix().encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    return hash_files(tree_files(data_dir), data_dir)
