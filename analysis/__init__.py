@@ -7,7 +7,7 @@ def __getattr__(name: str) -> object:
     # Imported on first use: the command line must not pay for pandas when it does not
     # need it (e.g. a rebuild that finds every report up to date).
     if name in __all__:
-        from analysis import load
+        from analysis.data import load
 
         return getattr(load, name)
     raise AttributeError(f"module 'analysis' has no attribute {name!r}")

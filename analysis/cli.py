@@ -19,7 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
     p.add_argument("--lang", default="en", choices=["fr", "en"], help="language of explanations")
 
-    from analysis.build import add_build_arguments, add_list_arguments
+    from analysis.build.run import add_build_arguments, add_list_arguments
 
     add_build_arguments(sub.add_parser("build", help="execute the notebooks and render reports"))
     add_list_arguments(sub.add_parser("list", help="list the reports and their parameters"))
@@ -30,19 +30,19 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     args = _parser().parse_args(argv)
     if args.command == "check-data":
-        from analysis.validate import check_data_command
+        from analysis.data.check import check_data_command
 
         return check_data_command(args.data)
     if args.command == "audit":
-        from analysis.audit import audit_command
+        from analysis.compute.audit import audit_command
 
         return audit_command(args.data, args.lang)
     if args.command == "build":
-        from analysis.build import build_command
+        from analysis.build.run import build_command
 
         return build_command(args)
     if args.command == "list":
-        from analysis.build import list_command
+        from analysis.build.run import list_command
 
         return list_command(args)
     return 2  # pragma: no cover - argparse rejects unknown commands

@@ -97,7 +97,7 @@ def scenario(name: str, commands: list[list[str]], env: dict[str, str]) -> dict:
 
 def chain_commands(work: Path) -> list[list[str]]:
     """The three commands per variant, as a user would type them."""
-    from analysis.reports import REPORTS
+    from analysis.build.registry import REPORTS
 
     commands = []
     notebooks = ROOT / "notebooks"
@@ -139,7 +139,7 @@ def main() -> int:
         print(json.dumps(measure(json.loads(args.measure), env)))
         return 0
 
-    from analysis.reports import REPORTS
+    from analysis.build.registry import REPORTS
 
     variants = len(REPORTS) * 2
     print(f"{variants} variants, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import load_data
-from analysis.audit import COLUMNS, audit_command, display_frame, interval, run_audit
+from analysis.compute.audit import COLUMNS, audit_command, display_frame, interval, run_audit
 
 NBSP = "\u00a0"
 

@@ -22,8 +22,8 @@ from pypdf import PdfReader
 from rich.console import Console
 
 from analysis import paths
-from analysis.build import build, data_date, make_config, source_date_epoch
-from analysis.render import load_messages
+from analysis.build.render import load_messages
+from analysis.build.run import build, data_date, make_config, source_date_epoch
 
 REPORT = "sector_overview"
 

@@ -13,8 +13,8 @@ import nbformat
 from rich.console import Console
 
 from analysis import paths
-from analysis.build import build, build_lock, make_config
-from analysis.reports import LANG, Parameter, Report, registry
+from analysis.build.registry import LANG, Parameter, Report, registry
+from analysis.build.run import build, build_lock, make_config
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 FAIL = Parameter("fail", bool, False, "raise in the third cell")

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 from rich.console import Console
 
 from analysis import paths
-from analysis.build import build, make_config
-from analysis.reports import CAGR_TOLERANCE, LANG, Report, registry
+from analysis.build.registry import CAGR_TOLERANCE, LANG, Report, registry
+from analysis.build.run import build, make_config
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 REPORTS = registry([Report("bilingual", "bilingual.ipynb", "fixture", (LANG, CAGR_TOLERANCE))])

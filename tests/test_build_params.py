@@ -11,8 +11,8 @@ import nbformat
 import pytest
 
 from analysis import cli, paths
-from analysis.build import BuildLocked, build_lock, make_config
-from analysis.render import (
+from analysis.build.registry import REGISTRY, ParameterError
+from analysis.build.render import (
     ATTACHMENT_MIMETYPE,
     Attachment,
     attachment_bundle,
@@ -20,7 +20,7 @@ from analysis.render import (
     finish_html,
     inspect_parameters,
 )
-from analysis.reports import REGISTRY, ParameterError
+from analysis.build.run import BuildLocked, build_lock, make_config
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -298,7 +298,7 @@ def test_command_line_stays_light():
 
 
 def test_library_hash_changes_with_templates(tmp_path):
-    from analysis.build import library_hash
+    from analysis.build.run import library_hash
 
     package = tmp_path / "analysis"
     (package / "templates" / "t").mkdir(parents=True)
@@ -376,7 +376,7 @@ def _executed_notebook():
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_template_shows_outputs_only_escaped_and_in_one_language(lang):
-    from analysis.render import PageContext, notebook_to_html
+    from analysis.build.render import PageContext, notebook_to_html
 
     page, attachments = notebook_to_html(
         _executed_notebook(), PageContext(lang=lang, author="A & B", created="2024-05-14T00:00:00Z")

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.load import load_data
-from analysis.validate import DataValidationError, check_data_command
+from analysis.data.check import check_data_command
+from analysis.data.load import load_data
+from analysis.data.validate import DataValidationError
 
 BROKEN_DIR = Path(__file__).parent / "broken"
 NUMBER_HINT = "is not a number (digits, with a dot for decimals, e.g. 2.6)"
@@ -97,7 +98,6 @@ def test_broken_case_is_reported_exactly(case, data_copy, capsys):
 
 
 def test_the_command_line_reports_problems_and_exits_1(data_copy, capsys):
-    pytest.importorskip("analysis.build", reason="the command line needs analysis.build")
     from analysis.cli import main
 
     folder = data_copy("two_files")
@@ -109,7 +109,6 @@ def test_the_command_line_reports_problems_and_exits_1(data_copy, capsys):
 
 
 def test_the_command_line_summarises_valid_data_and_exits_0(capsys):
-    pytest.importorskip("analysis.build", reason="the command line needs analysis.build")
     from analysis import paths
     from analysis.cli import main
 

@@ -7,11 +7,11 @@ import pytest
 from rich.console import Console
 
 from analysis import paths
-from analysis.build import build, make_config
-from analysis.load import load_data
+from analysis.build.registry import CAGR_TOLERANCE, LANG, Report, registry
+from analysis.build.run import build, make_config
+from analysis.data.load import load_data
+from analysis.data.validate import DataValidationError
 from analysis.paths import data_digest
-from analysis.reports import CAGR_TOLERANCE, LANG, Report, registry
-from analysis.validate import DataValidationError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -37,7 +37,7 @@ def test_digest_of_other_files_does_not_skip_validation(data_copy, monkeypatch):
 def test_matching_digest_skips_validation(data_copy, monkeypatch):
     data = data_copy()
     monkeypatch.setenv(paths.VALIDATED_ENV, data_digest(data))
-    monkeypatch.setattr("analysis.load.validate_package", lambda _: pytest.fail("validated again"))
+    monkeypatch.setattr("analysis.data.load.validate_package", lambda _: pytest.fail("validated again"))
     assert len(load_data(data).facts) == 67  # facts.csv: 67 rows
 
 

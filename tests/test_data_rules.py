@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analysis.validate import (
+from analysis.data.validate import (
     Problem,
     check_date_precision,
     check_duplicate_locators,

@@ -6,11 +6,11 @@ import json
 import pytest
 
 from analysis import paths
-from analysis.load import KEYS, load_data
-from analysis.validate import (
+from analysis.data.check import check_data_command
+from analysis.data.load import KEYS, load_data
+from analysis.data.validate import (
     DataValidationError,
     Problem,
-    check_data_command,
     validate_package,
 )
 

@@ -11,8 +11,9 @@ import sys
 
 import pytest
 
-from analysis import charts, figures, load_data
-from analysis.messages import catalogue, placeholders
+from analysis import load_data
+from analysis.present import charts, figures
+from analysis.present.messages import catalogue, placeholders
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 LANGS = ("fr", "en")
@@ -107,7 +108,7 @@ def test_svg_is_deterministic(ds, made, key):
 
 def test_svg_is_the_same_in_another_process(made):
     code = (
-        "import hashlib; from analysis import figures, load_data; "
+        "import hashlib; from analysis import load_data; from analysis.present import figures; "
         "print(hashlib.sha256(figures.market(load_data(), 'fr').svg.encode()).hexdigest())"
     )
     out = subprocess.run(

@@ -8,8 +8,9 @@ import pytest
 import yaml
 from babel.numbers import get_group_symbol
 
-from analysis import messages
-from analysis.formatting import (
+from analysis.compute.growth import Bounded
+from analysis.present import messages
+from analysis.present.formatting import (
     FR_GROUP,
     FR_UNIT_SPACE,
     UNITS,
@@ -24,8 +25,7 @@ from analysis.formatting import (
     fmt_ratio,
     fmt_value,
 )
-from analysis.growth import Bounded
-from analysis.messages import LANGS, MessageError, catalogue, placeholders, t
+from analysis.present.messages import LANGS, MessageError, catalogue, placeholders, t
 
 NNBSP = "\u202f"  # narrow no-break space: French digit groups
 NBSP = "\u00a0"  # no-break space: French number-unit separator

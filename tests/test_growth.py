@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from analysis.growth import (
+from analysis.compute.growth import (
     Bounded,
     annual_rate,
     cagr,

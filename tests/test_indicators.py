@@ -8,10 +8,10 @@ import pathlib
 import pandas as pd
 import pytest
 
-from analysis import indicators as ind
 from analysis import load_data
-from analysis.indicators import FactNotFound, Indicator, select_fact
-from analysis.messages import LANGS, catalogue
+from analysis.compute import indicators as ind
+from analysis.compute.indicators import FactNotFound, Indicator, select_fact
+from analysis.present.messages import LANGS, catalogue
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 

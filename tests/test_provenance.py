@@ -8,8 +8,8 @@ with a reason, where they are absent: the texts are not part of the repository.
 import pytest
 
 from analysis import paths
-from analysis.load import load_data
-from analysis.provenance import (
+from analysis.data.load import load_data
+from analysis.data.provenance import (
     Reading,
     context,
     explain_value,

@@ -18,10 +18,12 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 from rich.console import Console
 
-from analysis import indicators, load_data, paths, report
-from analysis.build import build, make_config
-from analysis.messages import catalogue
-from analysis.reports import REGISTRY
+from analysis import load_data, paths
+from analysis.build.registry import REGISTRY
+from analysis.build.run import build, make_config
+from analysis.compute import indicators
+from analysis.present import report
+from analysis.present.messages import catalogue
 
 REPORTS = list(REGISTRY)
 LANGS = ("fr", "en")
@@ -323,7 +325,7 @@ def test_bounds_are_written_as_bounds(ds):
 
 
 def test_figure_block_is_numbered_and_names_no_url(ds):
-    from analysis import figures
+    from analysis.present import figures
 
     doc = report.Document(ds, "sector_overview", "fr")
     first = doc.figure(figures.eu_shares(ds, "fr"))

@@ -2,7 +2,10 @@
 
 A report notebook creates one :class:`Document` and asks it for each block of the page::
 
-    from analysis import figures, indicators, load_data, report
+    from analysis import load_data
+    from analysis.present import figures
+    from analysis.compute import indicators
+    from analysis.present import report
 
     ds = load_data()
     doc = report.Document(ds, "sector_overview", lang, cagr_tolerance=cagr_tolerance)
@@ -38,10 +41,10 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import formatting
-from analysis.indicators import STATED, Indicator, assumption, indicator_frame
-from analysis.load import Dataset
-from analysis.messages import catalogue, check_lang, has, placeholders, t
+from analysis.compute.indicators import STATED, Indicator, assumption, indicator_frame
+from analysis.data.load import Dataset
+from analysis.present import formatting
+from analysis.present.messages import catalogue, check_lang, has, placeholders, t
 
 #: Verdicts of the claims audit, in the order the reports list them.
 VERDICTS = ("consistent", "inconsistent", "conflict", "not verifiable")
@@ -377,7 +380,7 @@ class Document:
 
     def source_line(self, fact_ids: Iterable[str], event_ids: Iterable[str] = ()) -> str:
         """The source line of a block: the documents its facts and events come from."""
-        from analysis import figures
+        from analysis.present import figures
 
         facts = tuple(dict.fromkeys(fact_ids))
         events = tuple(dict.fromkeys(event_ids))
@@ -810,7 +813,7 @@ class Document:
         :func:`analysis.indicators.funding` and :func:`analysis.indicators.jobs` with the
         given job figures (None: the stated ones); bounds stay bounds ("more than 1,670").
         """
-        from analysis import indicators
+        from analysis.compute import indicators
 
         lang = self.lang
         stated = indicators.funding(self.ds).public_share.value / 100
@@ -1116,7 +1119,7 @@ class Document:
         return rows
 
     def _stated_value(self, name: str) -> str:
-        from analysis import indicators
+        from analysis.compute import indicators
 
         if name == "public_share":
             return indicators.funding(self.ds).public_share.text(self.lang)
@@ -1283,7 +1286,7 @@ class Document:
 
     def attachment_bundles(self) -> list[dict[str, Any]]:
         """The PDF attachments as display bundles: facts used, indicators shown, claims."""
-        from analysis.render import attachment_bundle
+        from analysis.build.render import attachment_bundle
 
         lang = self.lang
         raw = pd.read_csv(

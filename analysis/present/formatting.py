@@ -31,8 +31,8 @@ from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 
-from analysis.growth import Bounded
-from analysis.messages import check_lang, t
+from analysis.compute.growth import Bounded
+from analysis.present.messages import check_lang, t
 
 #: The Babel locale of each language.
 LOCALES = {"fr": "fr_BE", "en": "en_GB"}

@@ -2,7 +2,8 @@
 
 Each family function returns a small frozen result whose fields are :class:`Indicator` s::
 
-    from analysis import load_data, indicators
+    from analysis import load_data
+    from analysis.compute import indicators
 
     ds = load_data()
     f = indicators.funding(ds)                 # or funding(ds, public_share=0.5)
@@ -36,10 +37,17 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import formatting
-from analysis.growth import Bounded, annual_rate, cagr, implied_start, project, years_between
-from analysis.load import Dataset
-from analysis.messages import catalogue, check_lang, t
+from analysis.compute.growth import (
+    Bounded,
+    annual_rate,
+    cagr,
+    implied_start,
+    project,
+    years_between,
+)
+from analysis.data.load import Dataset
+from analysis.present import formatting
+from analysis.present.messages import catalogue, check_lang, t
 
 #: Sections read last when statements disagree: the standard "about" paragraph.
 BOILERPLATE = "boilerplate"
@@ -110,7 +118,7 @@ def _period(row: Any) -> tuple[int, int] | None:
     return (start, end)
 
 
-def _ranked_facts(ds: Dataset) -> pd.DataFrame:
+def ranked_facts(ds: Dataset) -> pd.DataFrame:
     """The facts with their source's date and language, in order of preference."""
     src = ds.sources[["source_id", "pub_date", "language", "translation_of"]].copy()
     src["source_id"] = src["source_id"].astype(str)
@@ -123,7 +131,8 @@ def _ranked_facts(ds: Dataset) -> pd.DataFrame:
     return facts.sort_values(["_boilerplate", "_date", "fact_id"], kind="stable")
 
 
-def _check_ds(ds: object) -> Dataset:
+def check_ds(ds: object) -> Dataset:
+    """Return ``ds`` when it is a :class:`Dataset`; raise ``ValueError`` otherwise."""
     if not isinstance(ds, Dataset):
         raise ValueError(f"ds must be a Dataset (analysis.load_data()), got {ds!r}")
     return ds
@@ -164,12 +173,12 @@ def select_fact(
         ValueError: for an unknown metric, subject or language, or a missing period.
         FactNotFound: when ``required`` and no fact matches.
     """
-    _check_ds(ds)
+    check_ds(ds)
     _check_id(ds, "metric", metric, "metrics", "metric_id")
     _check_id(ds, "subject", subject, "subjects", "subject_id")
     if language is not None:
         check_lang(language)
-    facts = _ranked_facts(ds)
+    facts = ranked_facts(ds)
     facts = facts[(facts["metric"] == metric) & (facts["subject"] == subject)]
     if language is not None:
         facts = facts[facts["language"].astype(str) == language]
@@ -227,7 +236,7 @@ def assumption(ds: Dataset, assumption_id: str) -> float:
     Raises:
         ValueError: for an unknown assumption id.
     """
-    _check_ds(ds)
+    check_ds(ds)
     _check_id(ds, "assumption_id", assumption_id, "assumptions", "assumption_id")
     table = ds.assumptions
     return float(table.loc[table["assumption_id"] == assumption_id, "value"].iloc[0])
@@ -504,7 +513,7 @@ def funding(ds: Dataset, public_share: float | None = None) -> Funding:
     Raises:
         ValueError: when ``public_share`` is not a number between 0 and 1.
     """
-    _check_ds(ds)
+    check_ds(ds)
     share, share_ids = _public_share(ds, public_share)
     budget = select_fact(ds, "budget", PARTNERSHIP)
     duration = select_fact(ds, "duration", PARTNERSHIP)
@@ -611,7 +620,7 @@ def jobs(
         ValueError: when ``direct_jobs`` is not positive, ``indirect_jobs`` is negative, or
             ``public_share`` is outside 0-1.
     """
-    _check_ds(ds)
+    check_ds(ds)
     horizon = select_fact(ds, "projection_horizon", PARTNERSHIP)
     share, share_ids = _public_share(ds, public_share)
     if direct_jobs is None:
@@ -707,7 +716,7 @@ def eu_shares(ds: Dataset) -> EuShares:
 
     A multiple of 3 means the industry's share is three times the population share.
     """
-    _check_ds(ds)
+    check_ds(ds)
     industry = "biopharma_industry_be"
     pop = select_fact(ds, "eu_population_share", "population_be")
     shares = {
@@ -788,7 +797,7 @@ class MarketCheck(_Family):
 
     def explanation(self, lang: str) -> str:
         """Both verdicts explained in one or two sentences, in ``lang``."""
-        return " ".join(t(key, lang, **values) for key, values in _market_sentences(self, lang))
+        return " ".join(t(key, lang, **values) for key, values in market_sentences(self, lang))
 
 
 def rate_compatible(stated: Bounded, recomputed: float, tolerance: float) -> bool:
@@ -807,17 +816,19 @@ def rate_compatible(stated: Bounded, recomputed: float, tolerance: float) -> boo
     return abs(recomputed - stated.value) <= tol
 
 
-def _pp_param(name: str, value: object) -> float:
+def pp_param(name: str, value: object) -> float:
+    """Return a parameter in percentage points, checked to lie within 0-100."""
     v = _number(name, value)
     if not 0 <= v <= 100:
         raise ValueError(f"{name} must be between 0 and 100 percentage points, got {value!r}")
     return v
 
 
-def _tolerance(ds: Dataset, tolerance: float | None) -> float:
+def resolve_tolerance(ds: Dataset, tolerance: float | None) -> float:
+    """Return the CAGR tolerance given, or the value of ``assumptions.csv`` when None."""
     if tolerance is None:
         return assumption(ds, "cagr_tolerance")
-    return _pp_param("tolerance", tolerance)
+    return pp_param("tolerance", tolerance)
 
 
 def market_check(
@@ -845,8 +856,8 @@ def market_check(
         ValueError: for a tolerance outside 0-100 or a projection year not after the base
             year.
     """
-    _check_ds(ds)
-    tol = _tolerance(ds, tolerance)
+    check_ds(ds)
+    tol = resolve_tolerance(ds, tolerance)
     rate_sel = select_fact(ds, "market_cagr", subject)
     if rate_sel.period is None:
         raise FactNotFound(f"the stated {subject!r} growth rate has no period")
@@ -961,7 +972,8 @@ def market_check(
     )
 
 
-def _market_sentences(m: MarketCheck, lang: str) -> list[tuple[str, dict[str, str]]]:
+def market_sentences(m: MarketCheck, lang: str) -> list[tuple[str, dict[str, str]]]:
+    """Return the message keys and values that explain a market check in ``lang``."""
     values = {
         "start_year": str(m.start_year),
         "base_year": str(m.base_year),
@@ -1036,7 +1048,7 @@ def _metric_labels(ds: Dataset, metric: str) -> tuple[str, str]:
 
 def clusters(ds: Dataset) -> Clusters:
     """Size of the BioWin and MEDVIA clusters and of both together."""
-    _check_ds(ds)
+    check_ds(ds)
     fields: dict[str, Indicator | None] = {}
     for metric in CLUSTER_METRICS:
         parts: list[Selection] = []
@@ -1095,7 +1107,7 @@ class Ecosystem(_Family):
 
 def ecosystem(ds: Dataset) -> Ecosystem:
     """Counts stated for the Walloon ATMP sector (companies, jobs, years of experience)."""
-    _check_ds(ds)
+    check_ds(ds)
     fields: dict[str, Indicator | None] = {}
     for metric in (
         "atmp_developers",
@@ -1121,7 +1133,7 @@ class Trade(_Family):
 
 def trade(ds: Dataset) -> Trade:
     """The trade statements about the United States (2021)."""
-    _check_ds(ds)
+    check_ds(ds)
     sector = "chem_life_sciences_sector_be"
     return Trade(
         share_of_exports_to_us=_stated(
@@ -1219,7 +1231,7 @@ class Timeline:
 
 def timeline(ds: Dataset) -> Timeline:
     """The events of ``events.csv`` in date order, with organisation names."""
-    _check_ds(ds)
+    check_ds(ds)
     names = dict(zip(ds.organisations["org_id"].astype(str), ds.organisations["name"], strict=True))
 
     def text(value: object) -> str | None:

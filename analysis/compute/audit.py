@@ -39,21 +39,21 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import formatting
-from analysis.growth import QUALIFIERS, Bounded
-from analysis.indicators import (
+from analysis.compute.growth import QUALIFIERS, Bounded
+from analysis.compute.indicators import (
     FactNotFound,
-    _check_ds,
-    _market_sentences,
-    _pp_param,
-    _ranked_facts,
-    _tolerance,
     assumption,
+    check_ds,
     market_check,
+    market_sentences,
+    pp_param,
+    ranked_facts,
+    resolve_tolerance,
     select_fact,
 )
-from analysis.load import Dataset
-from analysis.messages import LANGS, check_lang, t
+from analysis.data.load import Dataset
+from analysis.present import formatting
+from analysis.present.messages import LANGS, check_lang, t
 
 #: The checks, in the order the table lists them.
 CHECKS = (
@@ -201,7 +201,7 @@ class _Context:
 
     def __init__(self, ds: Dataset):
         self.ds = ds
-        self.facts = _ranked_facts(ds)
+        self.facts = ranked_facts(ds)
         self.by_id = {r["fact_id"]: r for _, r in self.facts.iterrows()}
         self.metric_labels = {
             str(r["metric_id"]): {"fr": str(r["label_fr"]), "en": str(r["label_en"])}
@@ -420,7 +420,7 @@ def _growth(ctx: _Context, tolerance: float) -> list[_Row]:
                 )
                 continue
             values = {
-                lang: _market_sentences(m, lang)[0][1] | {"subject": ctx.subject(subject, lang)}
+                lang: market_sentences(m, lang)[0][1] | {"subject": ctx.subject(subject, lang)}
                 for lang in LANGS
             }
 
@@ -663,12 +663,12 @@ def run_audit(
     Raises:
         ValueError: for a tolerance outside 0-100.
     """
-    _check_ds(ds)
-    tol = _tolerance(ds, tolerance)
+    check_ds(ds)
+    tol = resolve_tolerance(ds, tolerance)
     if share_tolerance is None:
         share_tol = assumption(ds, "share_sum_tolerance")
     else:
-        share_tol = _pp_param("share_tolerance", share_tolerance)
+        share_tol = pp_param("share_tolerance", share_tolerance)
     ctx = _Context(ds)
     rows = [
         r.with_id()
@@ -746,8 +746,8 @@ def audit_command(data_dir: Path | None, lang: str) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from analysis.load import load_data
-    from analysis.validate import DataValidationError
+    from analysis.data.load import load_data
+    from analysis.data.validate import DataValidationError
 
     check_lang(lang)
     console = Console()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.validate import DataValidationError, validate_package
+from analysis.data.validate import DataValidationError, validate_package
 
 #: Columns read as categoricals, per table.
 CATEGORIES = {

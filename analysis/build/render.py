@@ -24,9 +24,9 @@ from analysis import paths
 #: MIME type of an output that carries a file to attach to the PDF (never shown in HTML).
 ATTACHMENT_MIMETYPE = "application/vnd.biotech-report.attachment+json"
 
-TEMPLATES_DIR = paths.PACKAGE_DIR / "templates"
-STATIC_DIR = paths.PACKAGE_DIR / "static"
-MESSAGES_FILE = paths.PACKAGE_DIR / "messages.yml"
+TEMPLATES_DIR = paths.PACKAGE_DIR / "present" / "templates"
+STATIC_DIR = paths.PACKAGE_DIR / "present" / "static"
+MESSAGES_FILE = paths.PACKAGE_DIR / "present" / "messages.yml"
 #: nbconvert template (a folder of ``TEMPLATES_DIR``) used for every report.
 TEMPLATE_NAME = "biotech_report"
 #: The PDF flavour: archivable, with embedded source files allowed.

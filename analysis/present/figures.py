@@ -3,7 +3,8 @@
 One function per chart; each takes the dataset, the language and the chart's scenario
 parameters, and returns a frozen :class:`Figure`::
 
-    from analysis import load_data, figures
+    from analysis import load_data
+    from analysis.present import figures
 
     ds = load_data()
     fig = figures.funding(ds, "fr")          # or funding(ds, "en", public_share=0.5)
@@ -31,11 +32,12 @@ from dataclasses import dataclass
 import pandas as pd
 from babel import Locale
 
-from analysis import charts, formatting, indicators
-from analysis.growth import implied_start, project
-from analysis.indicators import Indicator
-from analysis.load import Dataset
-from analysis.messages import check_lang, has, t
+from analysis.compute import indicators
+from analysis.compute.growth import implied_start, project
+from analysis.compute.indicators import Indicator
+from analysis.data.load import Dataset
+from analysis.present import charts, formatting
+from analysis.present.messages import check_lang, has, t
 
 #: The figures, in the order the reports usually show them.
 KEYS = ("funding", "jobs", "eu_shares", "market", "timeline", "clusters")
@@ -186,7 +188,7 @@ def source_line(
     Raises:
         ValueError: for an unknown language, an id that is not in the data, or no id at all.
     """
-    indicators._check_ds(ds)
+    indicators.check_ds(ds)
     check_lang(lang)
     facts = _ids_param("fact_ids", fact_ids)
     events = _ids_param("event_ids", event_ids)

@@ -2,12 +2,12 @@
 
 A *variant* is one report in one language. For each variant the build
 
-1. checks every parameter against the registry (:mod:`analysis.reports`) before any kernel
+1. checks every parameter against the registry (:mod:`analysis.build.registry`) before any kernel
    starts;
 2. computes an input hash (notebook, data, library source, parameters, pinned
    requirements) and skips the variant when its outputs are present and unchanged;
 3. otherwise executes the notebook with papermill in a worker process, renders the HTML
-   page and the PDF (:mod:`analysis.render`) and moves the files into place atomically;
+   page and the PDF (:mod:`analysis.build.render`) and moves the files into place atomically;
 4. records parameters, hashes, package versions and timings in ``<out>/manifest.json``.
 
 Exit codes: 0 every variant built or up to date; 1 at least one variant failed; 2 invalid
@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import paths
-from analysis.reports import (
+from analysis.build.registry import (
     FORMATS,
     LANGUAGES,
     REGISTRY,
@@ -57,9 +57,6 @@ MANIFEST = "manifest.json"
 LOCK_FILE = ".build.lock"
 FAILED_DIR = "_failed"
 LOCK_REQUIREMENTS = paths.ROOT / "requirements.lock"
-#: Library files whose change makes every report stale.
-LIBRARY_PATTERNS = ("*.py", "*.yml", "*.yaml", "*.mplstyle")
-LIBRARY_DIRS = ("templates", "static")
 #: Packages whose versions are recorded in the manifest.
 RECORDED_PACKAGES = (
     "papermill",
@@ -365,11 +362,8 @@ def plan(config: BuildConfig) -> list[Variant]:
 
 def library_hash(package_dir: Path = paths.PACKAGE_DIR) -> str:
     """Hash the library source the notebooks and the build depend on."""
-    files = {p for pattern in LIBRARY_PATTERNS for p in package_dir.rglob(pattern)}
-    for folder in LIBRARY_DIRS:
-        if (package_dir / folder).is_dir():
-            files.update(paths.tree_files(package_dir / folder))
-    return paths.hash_files((p for p in files if "__pycache__" not in p.parts), package_dir)
+    # Every file of the package counts: code, messages, styles, templates, stylesheets.
+    return paths.hash_files(paths.tree_files(package_dir), package_dir)
 
 
 def data_hash(data_dir: Path) -> str:
@@ -652,7 +646,7 @@ def kernel_environment(config: BuildConfig, epoch: int) -> dict[str, str]:
         "SOURCE_DATE_EPOCH": str(epoch),
         "PYTHONHASHSEED": "0",
         "TZ": "UTC",
-        "MATPLOTLIBRC": str(paths.PACKAGE_DIR / "static" / "matplotlibrc"),
+        "MATPLOTLIBRC": str(paths.PACKAGE_DIR / "present" / "static" / "matplotlibrc"),
     }
 
 
@@ -731,7 +725,7 @@ def _build_locked(
 
 def _data_is_valid(data_dir: Path) -> bool:
     """Validate the data once, before any kernel starts; print every problem if invalid."""
-    from analysis.validate import validate_package
+    from analysis.data.validate import validate_package
 
     problems = validate_package(data_dir)
     for problem in problems:
@@ -787,7 +781,7 @@ def _execute(
     import shutil
     import tempfile
 
-    from analysis import render
+    from analysis.build import render
 
     epoch = source_date_epoch(config.data_dir)
     created = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -840,7 +834,7 @@ def _run_pool(context: Any, batch: _Batch, runtime: str) -> None:
     import queue as queue_module
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    from analysis import render
+    from analysis.build import render
 
     config = batch.config
     pending = context.Value("i", len(batch.tasks))
@@ -899,7 +893,7 @@ def _worker_context(multiprocessing: Any) -> Any:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["analysis.worker_preload"])
+    context.set_forkserver_preload(["analysis.build.worker_preload"])
     return context
 
 

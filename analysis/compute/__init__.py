@@ -1,0 +1,1 @@
+"""Indicators and the claims audit: pure functions from the curated tables to values."""

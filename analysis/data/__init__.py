@@ -1,0 +1,1 @@
+"""Curated tables: loading, validation against the Data Package, provenance of each figure."""

@@ -1,0 +1,1 @@
+"""Presentation: formatting, messages, charts and the blocks a report is made of."""
