@@ -37,7 +37,9 @@ def test_digest_of_other_files_does_not_skip_validation(data_copy, monkeypatch):
 def test_matching_digest_skips_validation(data_copy, monkeypatch):
     data = data_copy()
     monkeypatch.setenv(paths.VALIDATED_ENV, data_digest(data))
-    monkeypatch.setattr("analysis.data.load.validate_package", lambda _: pytest.fail("validated again"))
+    monkeypatch.setattr(
+        "analysis.data.load.validate_package", lambda _: pytest.fail("validated again")
+    )
     assert len(load_data(data).facts) == 67  # facts.csv: 67 rows
 
 
