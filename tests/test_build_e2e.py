@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from rich.console import Console
 
 from analysis import paths
-from analysis.build.render import load_messages
+from analysis.build.export import load_messages
 from analysis.build.run import build, data_date, make_config, source_date_epoch
 
 REPORT = "sector_overview"

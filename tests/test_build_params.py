@@ -11,16 +11,10 @@ import nbformat
 import pytest
 
 from analysis import cli, paths
+from analysis.build.export import Attachment, css_content, finish_html, inspect_parameters
 from analysis.build.registry import REGISTRY, ParameterError
-from analysis.build.render import (
-    ATTACHMENT_MIMETYPE,
-    Attachment,
-    attachment_bundle,
-    css_content,
-    finish_html,
-    inspect_parameters,
-)
 from analysis.build.run import BuildLocked, build_lock, make_config
+from analysis.present.display import ATTACHMENT_MIMETYPE, attachment_bundle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -376,7 +370,7 @@ def _executed_notebook():
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_template_shows_outputs_only_escaped_and_in_one_language(lang):
-    from analysis.build.render import PageContext, notebook_to_html
+    from analysis.build.export import PageContext, notebook_to_html
 
     page, attachments = notebook_to_html(
         _executed_notebook(), PageContext(lang=lang, author="A & B", created="2024-05-14T00:00:00Z")

@@ -7,7 +7,7 @@ A *variant* is one report in one language. For each variant the build
 2. computes an input hash (notebook, data, library source, parameters, pinned
    requirements) and skips the variant when its outputs are present and unchanged;
 3. otherwise executes the notebook with papermill in a worker process, renders the HTML
-   page and the PDF (:mod:`analysis.build.render`) and moves the files into place atomically;
+   page and the PDF (:mod:`analysis.build.execute`, :mod:`analysis.build.export`) and moves the files into place atomically;
 4. records parameters, hashes, package versions and timings in ``<out>/manifest.json``.
 
 Exit codes: 0 every variant built or up to date; 1 at least one variant failed; 2 invalid
@@ -781,7 +781,7 @@ def _execute(
     import shutil
     import tempfile
 
-    from analysis.build import render
+    from analysis.build import execute as render
 
     epoch = source_date_epoch(config.data_dir)
     created = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -834,7 +834,7 @@ def _run_pool(context: Any, batch: _Batch, runtime: str) -> None:
     import queue as queue_module
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    from analysis.build import render
+    from analysis.build import execute as render
 
     config = batch.config
     pending = context.Value("i", len(batch.tasks))

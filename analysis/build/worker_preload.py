@@ -2,12 +2,12 @@
 
 Importing it loads papermill, nbconvert and WeasyPrint and renders a small page, so that
 each worker forked from the server starts ready instead of paying for it (see
-:func:`analysis.build.render.prepare_worker`).
+:func:`analysis.build.execute.prepare_worker`).
 """
 
 import signal
 
-from analysis.build.render import prepare_worker
+from analysis.build.execute import prepare_worker
 
 # Ctrl-C is the build's to handle (the fork server ignores it once it is ready): without
 # this, an interrupt during these imports would print the server's traceback.

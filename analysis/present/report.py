@@ -1286,7 +1286,7 @@ class Document:
 
     def attachment_bundles(self) -> list[dict[str, Any]]:
         """The PDF attachments as display bundles: facts used, indicators shown, claims."""
-        from analysis.build.render import attachment_bundle
+        from analysis.present.display import attachment_bundle
 
         lang = self.lang
         raw = pd.read_csv(
