@@ -1,4 +1,4 @@
-"""Blocks: the typed, immutable pieces a report is made of.
+r"""Blocks: the typed, immutable pieces a report is made of.
 
 A report notebook displays a sequence of blocks (a title block, key figures, headings,
 paragraphs, figures, tables, definition lists). A block holds data only: words already in
@@ -8,7 +8,7 @@ JupyterLab and the HTML page show) and to Typst markup (:data:`TYPST_MIMETYPE`, 
 is compiled from), so one executed notebook is the single source of both editions::
 
     >>> Paragraph((Run("Budget: "), Run("81 M€", "strong"))).render("html")
-    '<p>Budget: <strong>81 M€</strong></p>\\n'
+    '<p>Budget: <strong>81 M€</strong></p>\n'
 
 ``+`` joins blocks into :class:`Blocks`, which a notebook cell displays as one output.
 """
@@ -16,7 +16,7 @@ is compiled from), so one executed notebook is the single source of both edition
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -161,6 +161,7 @@ class Blocks(tuple):
     __slots__ = ()
 
     def __new__(cls, items: Iterable[Block] = ()) -> Blocks:
+        """Flatten ``items`` (blocks or sequences of blocks) into one sequence."""
         return super().__new__(cls, _blocks(items))
 
     def __add__(self, other: object) -> Blocks:  # type: ignore[override]
@@ -177,9 +178,6 @@ class Blocks(tuple):
         bundle = {mime: self.render(fmt) for fmt, (_, _, mime) in FORMATS.items()}
         bundle["text/plain"] = " | ".join(b.kind for b in self)
         return bundle
-
-    def __iter__(self) -> Iterator[Block]:
-        return super().__iter__()
 
 
 @dataclass(frozen=True)
