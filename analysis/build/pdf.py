@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import paths
+from analysis.build.export import PARAMETER_TAGS, REMOVE_TAG, Attachment
 from analysis.present.blocks import TYPST_MIMETYPE, typst_string
 from analysis.present.display import ATTACHMENT_MIMETYPE
 from analysis.present.messages import LANGS, t
@@ -28,14 +29,15 @@ from analysis.present.messages import LANGS, t
 __all__ = [
     "PDF_STANDARDS",
     "TYPST_LIBRARY",
-    "Attachment",
     "PdfError",
     "PdfPage",
     "collect",
     "compile_pdf",
     "font_dirs",
+    "fonts",
     "notebook_to_pdf",
     "typst_source",
+    "warm_up",
 ]
 
 #: The page library every report's Typst source starts with.
@@ -43,9 +45,6 @@ TYPST_LIBRARY = paths.PACKAGE_DIR / "present" / "templates" / "typst" / "report.
 #: Archivable with its data files attached (PDF/A-3, level a: tagged, Unicode text) and
 #: accessible (PDF/UA-1): the compiler refuses, e.g., a figure without a text alternative.
 PDF_STANDARDS = ("a-3a", "ua-1")
-#: Cell tags with a meaning for the PDF (the HTML page honours the same ones).
-REMOVE_TAG = "remove"
-PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
 #: Media types of attached files, by extension (fixed here: the system's table varies).
 MEDIA_TYPES = {
     "csv": "text/csv",
@@ -58,15 +57,6 @@ MEDIA_TYPES = {
 
 class PdfError(ValueError):
     """The report's Typst source does not compile, or compiles with a warning."""
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file a notebook asked to attach to the PDF."""
-
-    filename: str
-    description: str
-    content: str
 
 
 @dataclass(frozen=True)
@@ -168,7 +158,11 @@ def font_dirs() -> tuple[Path, ...]:
 
 
 @cache
-def _fonts() -> Any:
+def fonts() -> Any:
+    """The PDF's fonts (a ``typst.Fonts``), found once per process.
+
+    Finding them starts no thread, so a process may do it before forking workers.
+    """
     import typst
 
     # Typst's own embedded fonts (Libertinus, New Computer Modern and its math font, DejaVu
@@ -210,7 +204,7 @@ def compile_pdf(source: str, page: PdfPage) -> bytes:
             data, found = typst.compile_with_warnings(
                 source.encode("utf-8"),
                 root=str(TYPST_LIBRARY.parent),
-                font_paths=_fonts(),
+                font_paths=fonts(),
                 ignore_system_fonts=True,
                 format="pdf",
                 sys_inputs=_inputs(page),
@@ -238,3 +232,45 @@ def notebook_to_pdf(nb: Any, page: PdfPage) -> bytes:
     """
     markup, attachments = collect(nb, page.lang)
     return compile_pdf(typst_source(markup, attachments), page)
+
+
+def warm_up() -> None:
+    """Compile a small report once, so that the first real one finds its fonts parsed.
+
+    Typst compiles on a pool of threads: a process that has compiled must not fork a
+    process that compiles (the child would wait for threads it does not have). Call this in
+    a worker, never in the process workers are forked from.
+    """
+    from analysis.present.blocks import (
+        Badge,
+        Column,
+        Figure,
+        Heading,
+        KeyFigures,
+        Paragraph,
+        Run,
+        Table,
+        Tile,
+        TitleBlock,
+    )
+
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+        '<text x="1" y="12" font-family="DejaVu Sans">1 %</text></svg>'
+    )
+    blocks = (
+        TitleBlock("K", "Title", "Subtitle", (("Label", "Value"),))
+        + KeyFigures("Key figures", (Tile("1", "unit", "meaning", "source"),), ("Point.",))
+        + Heading("Section")
+        + Paragraph((Run("Text "), Run("bold", "strong"), Run("quote", "quote"), Run("x", "code")))
+        + Figure("Figure 1.", "Caption", "Source", "Text alternative", svg)
+        + Table(
+            "Table 1.",
+            "Caption",
+            (Column("Name"), Column("Value", numeric=True)),
+            ((("Row",), ("1.0",)), ((Badge("conflict", "conflict", "x"),), ("2.0",))),
+        )
+        + Heading("Appendix", appendix=True)
+    )
+    attachment = Attachment("warm-up.csv", "Warm-up", "a,b\n1,2\n")
+    compile_pdf(typst_source([blocks.render("typst")], [attachment]), PdfPage("en", "warm-up"))

@@ -63,7 +63,7 @@ RECORDED_PACKAGES = (
     "nbclient",
     "nbconvert",
     "ipykernel",
-    "weasyprint",
+    "typst",
     "pandas",
     "matplotlib",
 )
