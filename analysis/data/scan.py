@@ -34,8 +34,10 @@ from analysis.data.provenance import (
     FRACTIONS,
     ORDINALS,
     UNIT_WORDS,
+    missing_locators,
     occurrences,
     read_numbers,
+    unreadable_values,
 )
 
 __all__ = [
@@ -394,9 +396,7 @@ def _with_ranges(text: str, figures: list[Figure]) -> list[Figure]:
             continue
         if gap.strip() in ("et", "and") and not _RANGE_OPENER.search(text[: low.start]):
             continue  # "six centres et sept hôpitaux" is a list, not a range
-        if low.unit is not None and high.unit is not None and low.unit != high.unit:
-            continue
-        unit = high.unit or low.unit
+        unit = high.unit or low.unit  # the unit is written once, after the upper end
         out[i] = replace(low, unit=unit, qualifier="at_least")
         out[i + 1] = replace(high, unit=unit, qualifier="at_most")
     return out
@@ -537,6 +537,9 @@ class ScanResult:
     language_from: str
     source_id: str | None
     figures: list[Figure]
+    #: The provenance audit of the source's rows: a locator not in the text, a value that
+    #: does not read back from its locator.
+    problems: list[str] = field(default_factory=list)
 
 
 def scan_file(path: Path, language: str | None = None, dataset: Any = None) -> ScanResult:
@@ -566,7 +569,18 @@ def scan_file(path: Path, language: str | None = None, dataset: Any = None) -> S
     else:
         lang, basis = guess_language(text), "guessed from the text"
     covers = covers_of(dataset, source_id) if source_id else []
-    return ScanResult(Path(path), text, lang, basis, source_id, scan_text(text, lang, covers))
+    problems = []
+    if source_id:
+        texts = {source_id: text}
+        facts = dataset.facts[dataset.facts["source_id"].astype(str) == source_id]
+        exclusions = dataset.exclusions[dataset.exclusions["source_id"].astype(str) == source_id]
+        problems = (
+            missing_locators(facts, "fact_id", texts)
+            + missing_locators(exclusions, "exclusion_id", texts)
+            + unreadable_values(facts, {source_id: lang})
+        )
+    figures = scan_text(text, lang, covers)
+    return ScanResult(Path(path), text, lang, basis, source_id, figures, problems)
 
 
 def format_value(value: float) -> str:
@@ -605,8 +619,11 @@ def table_lines(result: ScanResult) -> list[str]:
     """Return the lines ``scan`` prints as a table: one per figure, then a summary."""
     where = f" ({result.source_id})" if result.source_id else " (not in sources.csv)"
     head = [f"{result.path}{where}: language {result.language} ({result.language_from})"]
+    problems = [f"  {p}" for p in result.problems]
+    if problems:
+        problems.insert(0, f"Rows of {result.source_id} that do not match the text:")
     if not result.figures:
-        return [*head, "No number found."]
+        return [*head, "No number found.", *problems]
     rows = [
         (
             str(result.text.count("\n", 0, f.start) + 1),
@@ -630,7 +647,7 @@ def table_lines(result: ScanResult) -> list[str]:
     total = len(result.figures)
     summary = f"{total} figure{'s' if total != 1 else ''}: {total - uncovered} covered"
     summary += f", {uncovered} not covered" if uncovered else ""
-    return [*head, *lines, summary]
+    return [*head, *lines, summary, *problems]
 
 
 def scan_command(args: Any) -> int:
@@ -662,8 +679,10 @@ def scan_command(args: Any) -> int:
         )
         return 1
     if args.format == "csv":
-        if not result.figures:
-            print(f"No number found in {text_path}.", file=sys.stderr)
+        for line in ([] if result.figures else [f"No number found in {text_path}."]) + [
+            f"{result.source_id}: {p}" for p in result.problems
+        ]:
+            print(line, file=sys.stderr)
         sys.stdout.write(csv_rows(result))
     else:
         print("\n".join(table_lines(result)))
