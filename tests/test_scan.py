@@ -510,3 +510,16 @@ def test_scan_reports_a_row_that_does_not_match_its_text(data_copy, capsys):
         "Rows of S005 that do not match the text:",
         "  F005-01: 'compte 280 membres' is not in S005",
     ]
+
+
+def test_the_readme_shows_what_scan_prints(data_copy, capsys):
+    folder = data_copy()
+    add_rows(folder, "sources")
+    assert main(["scan", str(SIXTH), "--data", str(folder)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    head = f"   ../shared/sources/{SIXTH.name} (S005): language fr (sources.csv, S005)"
+    start = readme.index(head)
+    shown = [line.removeprefix("   ") for line in readme[start : start + len(printed)]]
+    # The same table, but for the folder the file is read from.
+    assert shown[1:] == printed[1:]
