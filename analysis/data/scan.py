@@ -46,6 +46,7 @@ __all__ = [
     "Cover",
     "Figure",
     "ScanError",
+    "ScanResult",
     "Token",
     "context",
     "covers_of",
@@ -286,7 +287,7 @@ def _qualifier(before: str, unit: str | None) -> str:
 
 def _clause(text: str, start: int, end: int, bounds: tuple[int, int]) -> tuple[int, int]:
     """Narrow ``bounds`` to the clause of ``start:end`` when it has three words or more."""
-    marks = [m for m in _CLAUSE_MARK.finditer(text, bounds[0], bounds[1])]
+    marks = list(_CLAUSE_MARK.finditer(text, bounds[0], bounds[1]))
     begin = max([m.end() for m in marks if m.end() <= start], default=bounds[0])
     stop = min([m.start() for m in marks if m.start() >= end], default=bounds[1])
     return (begin, stop) if len(text[begin:stop].split()) >= 3 else bounds
