@@ -219,6 +219,7 @@ def test_guess_language(text, language):
             "not UTF-8 (byte 0xe9 at line 1, column 14 cannot be decoded; save the file as UTF-8)",
         ),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (it holds NUL bytes), not a text"),
+        ("Budget : 81 M€".encode("utf-16"), "not UTF-8 (it is UTF-16; save the file as UTF-8)"),
     ],
 )
 def test_a_file_that_cannot_be_scanned_is_one_line_and_exit_1(tmp_path, capsys, content, problem):
@@ -228,6 +229,16 @@ def test_a_file_that_cannot_be_scanned_is_one_line_and_exit_1(tmp_path, capsys, 
     assert main(["scan", str(path)]) == 1
     out, err = capsys.readouterr()
     assert (out, err) == ("", f"error: {path}: {problem}\n")
+
+
+def test_a_data_folder_that_does_not_validate_is_one_line_and_exit_1(tmp_path, capsys):
+    assert main(["scan", str(SIXTH), "--data", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert (out, err) == (
+        "",
+        f"error: {tmp_path}: the data does not validate (1 problem; run biotech-report"
+        " check-data)\n",
+    )
 
 
 def test_a_folder_is_not_a_text(tmp_path):

@@ -514,6 +514,8 @@ def read_source_file(path: Path) -> str:
         raise ScanError(f"{path}: cannot be read ({exc.strerror})") from exc
     if not raw.strip():
         raise ScanError(f"{path}: the file is empty")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ScanError(f"{path}: not UTF-8 (it is UTF-16; save the file as UTF-8)")
     if b"\0" in raw:
         raise ScanError(f"{path}: binary file (it holds NUL bytes), not a text")
     try:
