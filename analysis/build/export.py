@@ -9,14 +9,10 @@ notebooks and for the command line.
 from __future__ import annotations
 
 import base64
-import hashlib
-import os
 import re
-import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from analysis import paths
