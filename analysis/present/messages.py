@@ -53,6 +53,7 @@ __all__ = [
     "catalogue",
     "catalogue_files",
     "check_lang",
+    "fill",
     "has",
     "load",
     "origin",
@@ -61,6 +62,7 @@ __all__ = [
     "report_files",
     "report_of",
     "served",
+    "shown",
     "t",
     "template",
     "usage_problems",
@@ -331,7 +333,17 @@ def t(key: str, lang: str, **values: object) -> str:
         MessageError: (a ``KeyError`` and a ``ValueError``) for an unknown key or language,
             or a placeholder without a value.
     """
-    text = template(key, lang)
+    return fill(template(key, lang), lang, key, **values)
+
+
+def fill(text: str, lang: str, key: str = "<template>", **values: object) -> str:
+    """Fill a template's placeholders and plural choices (see :func:`t`); ``key`` names it.
+
+    Raises:
+        MessageError: for a placeholder without a value, a plural choice that is not
+            written ``{name:category=text|...|other=text}`` or whose value is not a count.
+    """
+    check_lang(lang)
     missing = placeholders(text) - values.keys()
     if missing:
         raise MessageError(f"message {key!r} needs a value for {', '.join(sorted(missing))}")
