@@ -1,9 +1,8 @@
 """The message catalogues (analysis.present.messages): the shared one and one per report.
 
 Three kinds of test: the catalogue files themselves (static), the loading, filling and
-recording of messages (unit), and which keys real builds of the reports use (build tier,
-the last test: it builds the reports itself for now and can later read the keys of the
-session's shared build).
+recording of messages (unit), and which keys real builds of the reports use (the last test,
+in the build tier: it reads the keys served during the session's build of every report).
 """
 
 import os
@@ -28,6 +27,7 @@ from analysis.present.messages import (
     load,
     placeholders,
     read_file,
+    read_used,
     report_of,
     served,
     shown,
@@ -225,18 +225,22 @@ def test_each_process_appends_each_key_it_serves_once(tmp_path):
     )
     for _ in range(2):
         assert run_python(code, used).returncode == 0
+    lines = [line.split("\t") for line in used.read_text(encoding="utf-8").splitlines()]
     # Two processes, three keys each, in the order served; has() only looks.
-    assert used.read_text(encoding="utf-8").splitlines() == [
+    assert [key for _, key in lines] == [
         "verdict.conflict", "report.page_footer", "qualifier.about",
         "verdict.conflict", "report.page_footer", "qualifier.about",
     ]  # fmt: skip
+    assert lines[0][0] == lines[2][0] != lines[3][0] == lines[5][0]
+    keys = frozenset({"verdict.conflict", "report.page_footer", "qualifier.about"})
+    assert read_used(used) == [keys, keys]
 
 
 def test_a_key_asked_for_but_missing_is_recorded_too(tmp_path):
     used = tmp_path / "used.txt"
     result = run_python("from analysis.present.messages import t; t('no.such.key', 'en')", used)
     assert "unknown message key 'no.such.key'" in result.stderr
-    assert used.read_text(encoding="utf-8") == "no.such.key\n"
+    assert read_used(used) == [frozenset({"no.such.key"})]
 
 
 def test_nothing_is_written_without_the_variable(tmp_path):
@@ -341,19 +345,30 @@ SPARE = {
     "audit.col.facts",
 }
 
-#: Builds whose keys count for each report: the stated figures in both languages, and the
-#: scenario parameters, whose texts only a scenario edition shows.
-BUILDS = {
-    "sector_overview": [("fr,en", [])],
-    "atmp_partnership": [
-        ("fr,en", []),
-        ("en", ["-p", "public_share", "0.5", "-p", "direct_jobs", "400",
-                "-p", "indirect_jobs", "900"]),
-    ],
-    "claims_audit": [("fr,en", []), ("en", ["-p", "cagr_tolerance", "100"])],
-}  # fmt: skip
+#: Variants the session build does not make, whose texts only they show: a scenario edition
+#: of the partnership report, and a claims audit whose market check passes.
+VARIANTS = [
+    "--report", "atmp_partnership", "claims_audit", "--lang", "en", "--format", "html",
+    "-p", "atmp_partnership.public_share", "0.5", "-p", "atmp_partnership.direct_jobs", "400",
+    "-p", "atmp_partnership.indirect_jobs", "900", "-p", "claims_audit.cagr_tolerance", "100",
+]  # fmt: skip
 
 COMMANDS = [["audit", "--lang", "fr"], ["audit", "--lang", "en"], ["check-data"]]
+
+
+def by_report(processes: list[frozenset[str]]) -> tuple[dict[str, set[str]], set[str]]:
+    """Split the keys of each process between the reports and the rest.
+
+    A kernel runs one report, whose title block serves ``report.<name>.subtitle``; a process
+    that served no subtitle (a worker writing the HTML, a command) uses its keys elsewhere.
+    """
+    used: dict[str, set[str]] = {name: set() for name in REGISTRY}
+    elsewhere: set[str] = set()
+    for keys in processes:
+        reports = [name for name in REGISTRY if f"report.{name}.subtitle" in keys]
+        assert len(reports) <= 1, f"one process served the subtitles of {reports}"
+        (used[reports[0]] if reports else elsewhere).update(keys)
+    return used, elsewhere
 
 
 def check_usage(used: dict[str, set[str]], elsewhere: set[str]) -> None:
@@ -364,31 +379,43 @@ def check_usage(used: dict[str, set[str]], elsewhere: set[str]) -> None:
     assert sorted(k for k in SPARE if not messages.has(k) or messages.origin(k) != SHARED) == []
 
 
-def biotech_report(args: list[str], used: Path, out: Path) -> None:
+def test_keys_of_each_process_are_given_to_the_report_it_ran():
+    processes = [
+        frozenset(
+            {"report.claims_audit.subtitle", "report.claims_audit.title", "verdict.conflict"}
+        ),
+        frozenset({"report.page_footer"}),
+        frozenset({"report.sector_overview.subtitle", "report.claims_audit.title"}),
+    ]
+    used, elsewhere = by_report(processes)
+    assert used == {
+        "sector_overview": {"report.sector_overview.subtitle", "report.claims_audit.title"},
+        "atmp_partnership": set(),
+        "claims_audit": {
+            "report.claims_audit.subtitle", "report.claims_audit.title", "verdict.conflict"
+        },
+    }  # fmt: skip
+    assert elsewhere == {"report.page_footer"}
+
+
+def biotech_report(args: list[str], used: Path, cwd: Path) -> None:
     env = {**os.environ, USED_ENV: str(used)}
     result = subprocess.run(
         [sys.executable, "-m", "analysis", *args],
-        env=env, cwd=out, capture_output=True, text=True, check=False,
+        env=env, cwd=cwd, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_build_tier_reports_use_every_message_of_their_catalogues(tmp_path):
-    """Build tier (slow: builds 8 variants, HTML only): keys the real reports use.
-
-    Each report is built on its own, so that its kernels' keys are its own; this can later
-    read the keys of the session's shared build instead of building here.
+@pytest.mark.build
+def test_reports_use_every_message_of_their_catalogues(reports_build, tmp_path):
+    """The keys served while the session built every report, two more variants and the
+    commands: each report catalogue's keys used by its report only, each shared key by some.
     """
-    used = {}
-    for report, builds in BUILDS.items():
-        keys = tmp_path / f"{report}.keys"
-        for i, (langs, params) in enumerate(builds):
-            out = tmp_path / f"{report}-{i}"
-            out.mkdir()
-            args = ["build", "--report", report, "--lang", langs, "--format", "html"]
-            biotech_report([*args, "--out", str(out), "--quiet", "--force", *params], keys, out)
-        used[report] = set(keys.read_text(encoding="utf-8").split())
-    cli = tmp_path / "cli.keys"
+    extra = tmp_path / "used.txt"
+    out = tmp_path / "out"
+    biotech_report(["build", *VARIANTS, "--out", str(out), "--quiet"], extra, tmp_path)
     for command in COMMANDS:
-        biotech_report(command, cli, tmp_path)
-    check_usage(used, set(cli.read_text(encoding="utf-8").split()))
+        biotech_report(command, extra, tmp_path)
+    processes = read_used(reports_build["messages_used"]) + read_used(extra)
+    check_usage(*by_report(processes))

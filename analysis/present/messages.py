@@ -23,8 +23,9 @@ placeholder, the form chosen by the language's plural rules (CLDR, through Babel
     'This report rests on 1 fact taken from the published texts'
 
 When the environment variable ``BIOTECH_MESSAGES_USED`` names a file, every process
-appends to it each key it serves, the first time it serves it: the tests compare the keys
-the reports use with the keys the catalogues define.
+appends to it each key it serves, the first time it serves it, after its process id (see
+:func:`read_used`): the tests compare the keys the reports use with the keys the catalogues
+define.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ __all__ = [
     "origin",
     "placeholders",
     "read_file",
+    "read_used",
     "report_files",
     "report_of",
     "served",
@@ -250,14 +252,19 @@ def has(key: str) -> bool:
 # -- serving messages -------------------------------------------------------------------------
 
 _served: set[str] = set()
+_served_pid = os.getpid()
 
 
 def served() -> frozenset[str]:
     """Return the keys this process has asked for so far."""
-    return frozenset(_served)
+    return frozenset(_served) if _served_pid == os.getpid() else frozenset()
 
 
 def _record(key: str) -> None:
+    global _served_pid
+    if _served_pid != os.getpid():  # a forked child starts its own record
+        _served.clear()
+        _served_pid = os.getpid()
     if key in _served:
         return
     _served.add(key)
@@ -266,7 +273,20 @@ def _record(key: str) -> None:
         # Written at once rather than at exit: the build's worker processes end without
         # running exit handlers, and a kernel may be stopped.
         with open(target, "a", encoding="utf-8") as stream:
-            stream.write(key + "\n")
+            stream.write(f"{os.getpid()}\t{key}\n")
+
+
+def read_used(path: Path) -> list[frozenset[str]]:
+    """Read a file written through ``BIOTECH_MESSAGES_USED``: the keys of each process.
+
+    Each line is a process id, a tab and a key; the result has one set per process, in the
+    order the processes first wrote.
+    """
+    keys: dict[str, set[str]] = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        pid, _, key = line.partition("\t")
+        keys.setdefault(pid, set()).add(key)
+    return [frozenset(k) for k in keys.values()]
 
 
 def template(key: str, lang: str) -> str:
