@@ -46,6 +46,7 @@ from analysis import paths
 
 __all__ = [
     "LANGS",
+    "PLURAL_CATEGORIES",
     "REPORT_SUFFIX",
     "SHARED",
     "USED_ENV",
