@@ -46,6 +46,7 @@ def reports_build(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
     from analysis.build.registry import REGISTRY
     from analysis.build.run import build, make_config
+    from analysis.present.messages import USED_ENV
 
     root = tmp_path_factory.mktemp("reports-build")
     data = root / "data"
@@ -53,7 +54,17 @@ def reports_build(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = root / "out"
     console = Console(file=io.StringIO(), width=200, force_terminal=False)
     config = make_config(reports=list(REGISTRY), out_dir=out, data_dir=data, quiet=True, jobs=2)
-    outcome = build(config, console)
+    used = root / "messages-used.txt"  # every process of the build appends the keys it serves
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(USED_ENV, str(used))
+        outcome = build(config, console)
     text = console.file.getvalue()
     assert outcome.exit_code == 0, text
-    return {"root": root, "out": out, "data": data, "text": text, "outcome": outcome}
+    return {
+        "root": root,
+        "out": out,
+        "data": data,
+        "text": text,
+        "outcome": outcome,
+        "messages_used": used,
+    }

@@ -411,6 +411,7 @@ class Inputs:
     data: str
     library: str
     requirements: str
+    messages: str
 
     def for_variant(self, variant: Variant, notebook: Path) -> dict[str, str]:
         """Return the variant's input hashes, ``combined`` being the one that decides."""
@@ -419,6 +420,7 @@ class Inputs:
             "notebook": file_hash(notebook),
             "data": self.data,
             "library": self.library,
+            "messages": self.messages,
             "requirements": self.requirements,
             "parameters": hashlib.sha256(parameters.encode("utf-8")).hexdigest(),
         }
@@ -428,11 +430,16 @@ class Inputs:
 
 
 def current_inputs(config: BuildConfig) -> Inputs:
-    """Hash the data folder, the library and the pinned requirements."""
+    """Hash the data folder, the library, the message catalogues and the pinned requirements."""
+    from analysis.present.messages import report_files
+
     return Inputs(
         data=data_hash(config.data_dir),
         library=library_hash(),
         requirements=file_hash(LOCK_REQUIREMENTS),
+        # Every kernel reads the reports' catalogues beside the notebooks (the shared one is
+        # part of the library).
+        messages=paths.hash_files(report_files(), paths.NOTEBOOKS_DIR),
     )
 
 
