@@ -6,8 +6,9 @@ A *variant* is one report in one language. For each variant the build
    starts;
 2. computes an input hash (notebook, data, library source, parameters, pinned
    requirements) and skips the variant when its outputs are present and unchanged;
-3. otherwise executes the notebook with papermill in a worker process, renders the HTML
-   page and the PDF (:mod:`analysis.build.execute`, :mod:`analysis.build.export`) and moves the files into place atomically;
+3. otherwise executes the notebook with papermill in a worker process
+   (:mod:`analysis.build.execute`), renders the HTML page and the PDF
+   (:mod:`analysis.build.export`) and moves the files into place atomically;
 4. records parameters, hashes, package versions and timings in ``<out>/manifest.json``.
 
 Exit codes: 0 every variant built or up to date; 1 at least one variant failed; 2 invalid
