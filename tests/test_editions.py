@@ -7,12 +7,20 @@ Rows per source: facts S000 0, S001 3, S002 28, S003 23, S004 13 (67 in all); ex
 1, 5, 4, 0, 15 (25); events 7, 8, 2, 0, 3 (20); relations 4, 3, 2, 0, 6 (15).
 """
 
+import hashlib
+import io
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from analysis import load_data
+from analysis.build.registry import REGISTRY, Report, edition_suffix, registry
+from analysis.build.run import build, make_config
 from analysis.data.editions import AsOfError, as_of, check_as_of, published_by
+from analysis.parameters import AS_OF, CAGR_TOLERANCE, LANG
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +158,116 @@ def test_check_as_of_reads_plain_rows_and_names_a_day_or_week():
         check_as_of(rows[1:], "2022-01-01")
     with pytest.raises(ValueError, match=r"^expected a date written YYYY-MM-DD, got '2024-1-5'$"):
         check_as_of(rows, "2024-1-5")
+
+
+# -- file names of editions -------------------------------------------------------------
+
+REPORT = REGISTRY["atmp_partnership"]
+
+
+@pytest.mark.parametrize(
+    ("given", "stem"),
+    [
+        ({}, "atmp_partnership"),
+        # Values equal to the defaults, and the language, leave the stated edition's name.
+        ({"lang": "en", "public_share": None}, "atmp_partnership"),
+        ({"public_share": 0.5}, "atmp_partnership--public_share-0.5"),
+        # Whole numbers without ".0"; names in sorted order whatever the order given.
+        (
+            {"public_share": 0.25, "direct_jobs": 400.0},
+            "atmp_partnership--direct_jobs-400--public_share-0.25",
+        ),
+        ({"as_of": "2024-01-31"}, "atmp_partnership--as_of-2024-01-31"),
+        # The shortest text that reads back as the same float: 1/3 is not cut to 0.333333.
+        ({"public_share": 1 / 3}, "atmp_partnership--public_share-0.3333333333333333"),
+        ({"indirect_jobs": 1e-05}, "atmp_partnership--indirect_jobs-1e-05"),
+    ],
+)
+def test_an_edition_is_named_after_the_values_that_differ(given, stem):
+    values = REPORT.defaults() | given
+    assert REPORT.file_stem(values) == stem
+
+
+def test_text_values_are_made_safe_for_file_names():
+    assert edition_suffix({"note": "a/b c", "as_of": "2024-01-31"}) == (
+        "--as_of-2024-01-31--note-a%2Fb%20c"
+    )
+
+
+# -- editions built side by side (fixture notebook) -------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+FIXTURE_REPORTS = registry(
+    [Report("bilingual", "bilingual.ipynb", "fixture", (LANG, CAGR_TOLERANCE, AS_OF))]
+)
+
+
+def build_fixture(out, **options):
+    console = Console(file=io.StringIO(), width=200, force_terminal=False)
+    config = make_config(
+        registry=FIXTURE_REPORTS,
+        notebooks_dir=FIXTURES,
+        out_dir=out,
+        langs=["en"],
+        formats=["html"],
+        quiet=True,
+        **options,
+    )
+    outcome = build(config, console)
+    assert outcome.exit_code == 0, console.file.getvalue()
+    return {key: status.state for key, status in outcome.statuses.items()}
+
+
+def snapshot(folder):
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def test_other_editions_never_touch_the_stated_one(tmp_path):
+    out = tmp_path / "out"
+    assert build_fixture(out) == {"en/bilingual": "done"}
+    stated = snapshot(out / "en")
+    assert list(stated) == ["bilingual.html", "bilingual.ipynb"]
+
+    states = build_fixture(out, params=[("cagr_tolerance", "2.5")])
+    assert states == {"en/bilingual--cagr_tolerance-2.5": "done"}
+    states = build_fixture(out, params=[("as_of", "2024-01-31")])
+    assert states == {"en/bilingual--as_of-2024-01-31": "done"}
+    after = snapshot(out / "en")
+    assert list(after) == [
+        "bilingual--as_of-2024-01-31.html",
+        "bilingual--as_of-2024-01-31.ipynb",
+        "bilingual--cagr_tolerance-2.5.html",
+        "bilingual--cagr_tolerance-2.5.ipynb",
+        "bilingual.html",
+        "bilingual.ipynb",
+    ]
+    # The stated edition's bytes are those of its own build.
+    assert {name: after[name] for name in stated} == stated
+    assert "cagr_tolerance = 2.5" in after["bilingual--cagr_tolerance-2.5.html"].decode()
+
+    variants = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["variants"]
+    assert sorted(variants) == [
+        "en/bilingual",
+        "en/bilingual--as_of-2024-01-31",
+        "en/bilingual--cagr_tolerance-2.5",
+    ]
+    assert variants["en/bilingual"]["edition"] == {}
+    assert variants["en/bilingual--cagr_tolerance-2.5"]["edition"] == {"cagr_tolerance": 2.5}
+    assert variants["en/bilingual--as_of-2024-01-31"]["edition"] == {"as_of": "2024-01-31"}
+    assert variants["en/bilingual--cagr_tolerance-2.5"]["outputs"]["html"] == {
+        "path": "en/bilingual--cagr_tolerance-2.5.html",
+        "sha256": hashlib.sha256(after["bilingual--cagr_tolerance-2.5.html"]).hexdigest(),
+    }
+
+    # Each edition is up to date on its own; rebuilding the stated one leaves the others.
+    assert build_fixture(out) == {"en/bilingual": "up to date"}
+    assert build_fixture(out, params=[("cagr_tolerance", "2.5")]) == {
+        "en/bilingual--cagr_tolerance-2.5": "up to date"
+    }
+    assert build_fixture(out, force=True) == {"en/bilingual": "done"}
+    again = snapshot(out / "en")
+    assert sorted(again) == sorted(after)
+    others = [name for name in after if name.startswith("bilingual--")]
+    assert {name: again[name] for name in others} == {name: after[name] for name in others}
+    # The page is reproducible (the executed notebook records its run times).
+    assert again["bilingual.html"] == stated["bilingual.html"]

@@ -396,9 +396,18 @@ class Variant:
     parameters: dict[str, object]
 
     @property
+    def stem(self) -> str:
+        """The edition's file name without extension, e.g. ``atmp_partnership--as_of-2024-01-31``.
+
+        The stated edition (every parameter at its default) is the report's name; another
+        edition has files of its own and never replaces it.
+        """
+        return self.report.file_stem(self.parameters)
+
+    @property
     def key(self) -> str:
-        """``<lang>/<report>``, as in the output paths and the manifest."""
-        return f"{self.lang}/{self.report.name}"
+        """``<lang>/<stem>``, as in the output paths and the manifest."""
+        return f"{self.lang}/{self.stem}"
 
 
 def plan(config: BuildConfig) -> list[Variant]:
@@ -847,7 +856,8 @@ def _execute(
     tasks = {
         variant.key: render.VariantTask(
             key=variant.key,
-            report=variant.report.name,
+            # The worker names the files after it: each edition writes its own.
+            report=variant.stem,
             lang=variant.lang,
             notebook=str((config.notebooks_dir / variant.report.notebook).resolve()),
             parameters=variant.parameters,
@@ -1014,6 +1024,7 @@ def _manifest_entry(
         "lang": variant.lang,
         "notebook": shown,
         "parameters": variant.parameters,
+        "edition": variant.report.edition(variant.parameters),
         "formats": list(config.formats),
         "inputs": hashes,
         "outputs": result.outputs,
