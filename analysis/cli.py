@@ -4,6 +4,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from analysis.parameters import LANGS
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -17,7 +19,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("audit", help="print the audit of every checkable claim")
     p.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
-    p.add_argument("--lang", default="en", choices=["fr", "en"], help="language of explanations")
+    p.add_argument("--lang", default="en", choices=LANGS, help="language of explanations")
 
     from analysis.build.run import add_build_arguments, add_list_arguments
 
