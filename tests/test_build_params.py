@@ -330,6 +330,12 @@ def test_list_shows_parameters_with_type_default_and_help(capsys):
     assert "public share of funding (0-1); None: the stated share [0 to 1]" in share
     lang = next(line for line in lines if line.strip().startswith("lang"))
     assert "default 'fr'" in lang and "[one of fr, en]" in lang
+    jobs = next(line for line in lines if line.strip().startswith("direct_jobs"))
+    assert jobs.endswith("[0 to 100000]")
+    as_of = [line.split() for line in lines if line.strip().startswith("as_of")]
+    assert len(as_of) == 3  # every report
+    assert as_of[0][:4] == ["as_of", "Optional[str]", "default", "None"]
+    assert as_of[0][-1] == "[YYYY-MM-DD]"
 
 
 # -- lock --------------------------------------------------------------------------------

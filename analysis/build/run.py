@@ -303,13 +303,13 @@ def check_as_of_dates(config: BuildConfig) -> None:
     Raises:
         ParameterError: naming the date and the first source.
     """
+    dates = {values.get("as_of") for values in config.params.values()} - {None}
+    if not dates:
+        return
     import csv
 
     from analysis.data.editions import AsOfError, check_as_of
 
-    dates = {values.get("as_of") for values in config.params.values()} - {None}
-    if not dates:
-        return
     try:
         with (config.data_dir / "sources.csv").open(encoding="utf-8-sig", newline="") as stream:
             rows = list(csv.DictReader(stream))
