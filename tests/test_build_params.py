@@ -16,7 +16,7 @@ from analysis.build import registry as registry_module
 from analysis.build.export import Attachment, css_content, finish_html, inspect_parameters
 from analysis.build.registry import REGISTRY, ParameterError
 from analysis.build.run import BuildLocked, build_lock, make_config
-from analysis.parameters import AS_OF, PARAMETERS, parameter_descriptions
+from analysis.parameters import AS_OF, LANGS, PARAMETERS, parameter_descriptions
 from analysis.present.display import ATTACHMENT_MIMETYPE, attachment_bundle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -500,7 +500,7 @@ def _executed_notebook():
     )
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_template_shows_outputs_only_escaped_and_in_one_language(lang):
     from analysis.build.export import PageContext, notebook_to_html
 
