@@ -21,6 +21,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
     p.add_argument("--lang", default="en", choices=LANGS, help="language of explanations")
 
+    p = sub.add_parser("scan", help="list the figures of a source text and what covers them")
+    p.add_argument("file", type=Path, help="the source text (UTF-8)")
+    p.add_argument("--lang", choices=["fr", "en"], help="its language (default: sources.csv)")
+    p.add_argument("--format", default="table", choices=["table", "csv"], help="output format")
+    p.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
+
     from analysis.build.run import add_build_arguments, add_list_arguments
 
     add_build_arguments(sub.add_parser("build", help="execute the notebooks and render reports"))
@@ -39,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         from analysis.compute.audit import audit_command
 
         return audit_command(args.data, args.lang)
+    if args.command == "scan":
+        from analysis.data.scan import scan_command
+
+        return scan_command(args)
     if args.command == "build":
         from analysis.build.run import build_command
 
