@@ -222,6 +222,7 @@ def snapshot(folder):
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
 
+@pytest.mark.build
 def test_other_editions_never_touch_the_stated_one(tmp_path):
     out = tmp_path / "out"
     assert build_fixture(out) == {"en/bilingual": "done"}
