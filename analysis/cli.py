@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("scan", help="list the figures of a source text and what covers them")
     p.add_argument("file", type=Path, help="the source text (UTF-8)")
-    p.add_argument("--lang", choices=["fr", "en"], help="its language (default: sources.csv)")
+    p.add_argument("--lang", choices=LANGS, help="its language (default: sources.csv)")
     p.add_argument("--format", default="table", choices=["table", "csv"], help="output format")
     p.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
 
