@@ -144,7 +144,11 @@ def test_pdf_contents_give_the_page_of_each_section(built):
 
 def test_executed_notebook_keeps_parameters(built):
     nb = nbformat.read(built["out"] / "fr" / f"{REPORT}.ipynb", as_version=4)
-    assert nb.metadata.papermill.parameters == {"lang": "fr", "cagr_tolerance": None}
+    assert nb.metadata.papermill.parameters == {
+        "lang": "fr",
+        "cagr_tolerance": None,
+        "as_of": None,
+    }
     assert nb.metadata.papermill.output_path == f"fr/{REPORT}.ipynb"
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
 
@@ -155,7 +159,8 @@ def test_manifest_records_inputs_outputs_versions_timings(built):
     manifest = json.loads(text)
     assert text == json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     entry = manifest["variants"][f"en/{REPORT}"]
-    assert entry["parameters"] == {"lang": "en", "cagr_tolerance": None}
+    assert entry["parameters"] == {"lang": "en", "cagr_tolerance": None, "as_of": None}
+    assert entry["edition"] == {}
     assert entry["notebook"] == f"notebooks/{REPORT}.ipynb"
     assert set(entry["inputs"]) == {
         "notebook",
