@@ -286,5 +286,8 @@ def test_footer_and_contents_speak_the_report_language():
     assert page_furniture(reader.pages[0])[1] == "Page 1 sur 2"
     contents = reader.pages[1].extract_text()
     assert re.search(r"^Sommaire\nPremière partie[ .]+2$", contents, re.MULTILINE)
-    # The key figures are bookmarked but not in the contents they precede.
-    assert [item.title for item in reader.outline] == ["Chiffres clés", "Première partie"]
+    # Bookmarks: the title, then the sections under it, the key figures included (though
+    # not in the contents they precede).
+    title, sections = reader.outline
+    assert title.title == "Rapport"
+    assert [item.title for item in sections] == ["Chiffres clés", "Première partie"]
