@@ -291,3 +291,12 @@ def test_footer_and_contents_speak_the_report_language():
     title, sections = reader.outline
     assert title.title == "Rapport"
     assert [item.title for item in sections] == ["Chiffres clés", "Première partie"]
+
+
+def test_a_scenario_edition_says_so_on_every_page():
+    scenario = "Scenario: public share 50 % (stated: about 60 %)."
+    filler = Paragraph(" ".join(["The text of a section, long enough to fill pages."] * 120))
+    blocks = TitleBlock("", "Scenario", "", scenario=scenario) + Heading("Alpha") + filler
+    reader = pypdf.PdfReader(io.BytesIO(pdf.notebook_to_pdf(notebook((blocks, [])), PAGE)))
+    footers = [page_furniture(page)[1] for page in reader.pages]
+    assert footers == [f"{scenario} Page 1 of 2", f"{scenario} Page 2 of 2"]
