@@ -606,6 +606,12 @@ def _version_content(ctx: _Context) -> list[_Row]:
         fact = r["fact_id"]
         fact_ids = () if fact is None or pd.isna(fact) else (str(fact),)
         did = str(r["difference_id"])
+        for fid in fact_ids:
+            if fid not in ctx.by_id or str(ctx.by_id[fid]["source_id"]) not in (sa, sb):
+                raise ValueError(
+                    f"version_differences.csv, difference {did}, field 'fact_id': {fid!r} is "
+                    f"not a fact of {sa} or {sb} in facts.csv"
+                )
         locators = tuple(
             f"{did} ({sid}): {r[col]}"
             for sid, col in ((sa, "locator_a"), (sb, "locator_b"))
