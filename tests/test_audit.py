@@ -394,3 +394,221 @@ def test_audit_command_on_invalid_data(data_copy, capsys):
     edit_facts(data, change)
     assert audit_command(data, "en") == 1
     assert "problem" in capsys.readouterr().out
+
+
+# -- findings: rows grouped by cause, counted per verdict ---------------------------------------
+
+
+def test_findings_on_the_real_data(audit):
+    found = findings(audit)
+    assert list(found.columns) == FINDING_COLUMNS
+    groups = {r.finding_id: r.claim_ids for r in found.itertuples() if len(r.claim_ids) > 1}
+    assert groups == {
+        # the same check in the French and in the English version
+        "PART:F002-26+F002-27": ("PART:F002-26+F002-27", "PART:F003-22+F003-23"),
+        "RATE:F002-20": ("RATE:F002-20", "RATE:F003-16"),
+        "TREND:F002-20+F002-21+F002-22": (
+            "TREND:F002-20+F002-21+F002-22", "TREND:F003-16+F003-17+F003-18",
+        ),
+        # rate, 2025 size and 2032 size given to another subject: one mistake
+        "TR:F002-20+F003-16": ("TR:F002-20+F003-16", "TR:F002-21+F003-17", "TR:F002-22+F003-18"),
+        # the 60/40 split, one statement of the French version
+        "TRM:F002-07": ("TRM:F002-07", "TRM:F002-08"),
+        # a curated statement and the figure it holds
+        "TRM:F002-28": ("TRM:F002-28", "VER:V09"),
+        "TRM:F003-01": ("TRM:F003-01", "VER:V07"),
+    }  # fmt: skip
+    by_id = found.set_index("finding_id")
+    assert by_id.loc["TR:F002-20+F003-16", "grouped_by"] == "same_subject_change"
+    assert by_id.loc["TR:F002-20+F003-16", "metrics"] == ("market_cagr", "market_size")
+    assert by_id.loc["TRM:F003-01", "explanation_en"] == (
+        "The English version credits Wallonia with more than 20 years' experience in these "
+        "biomedicines; the French version does not say so."
+    )
+    assert by_id.loc["TRM:F002-07", "explanation_en"] == (
+        "2 figures, one cause (Public share of funding: about 60%; Private share of funding: "
+        "about 40%). Only in the French version (S002), not in the English version (S003): an "
+        "omission, not a contradiction."
+    )
+    # BioWin's members: a conflict inside the May release, a change between January and May
+    assert by_id.loc["DOC:F004-01+F004-13", "verdict"] == "conflict"
+    assert by_id.loc["XDOC:F002-28+F004-01", "verdict"] == "changed over time"
+    # every row is in exactly one finding
+    rows = [c for ids in found["claim_ids"] for c in ids]
+    assert sorted(rows) == sorted(audit["claim_id"])
+
+
+def test_totals_equal_the_distinct_findings_on_the_real_data(audit):
+    found = findings(audit)
+    totals = finding_totals(found)
+    # 52 rows. consistent: 29 rows, of which the jobs parts check in both versions is one
+    # finding -> 28. The market sizes against the rate, in both versions -> 1 finding
+    # "consistent within stated precision". BioWin's 260 vs 250 inside S004 -> 1 conflict;
+    # 250 (January) vs 260 (May) -> 1 changed over time. Differences between the versions:
+    # 3 rows of another subject -> 1, the 60/40 split -> 1, 23 M granted -> 1, 250 members +
+    # V09 -> 1, 20 years + V07 -> 1, V01-V06 and V08 without a figure -> 7: 12 findings.
+    # The 2019-2025 rate without a 2019 size, in both versions -> 1 not verifiable.
+    assert totals == {
+        "consistent": 28,
+        "consistent within stated precision": 1,
+        "conflict": 1,
+        "changed over time": 1,
+        "differs between language versions": 12,
+        "not verifiable": 1,
+        "implausible": 0,
+    }
+    assert list(totals) == list(VERDICTS)
+    assert sum(totals.values()) == len(found) == found["finding_id"].nunique() == 44
+    for verdict, n in totals.items():
+        assert n == found.loc[found["verdict"] == verdict, "finding_id"].nunique()
+
+
+def fixture_row(claim_id, check, verdict, reason, fact_ids, sources=("S1", "S2"), **cells):
+    """One audit row with only what grouping reads filled in."""
+    row = dict.fromkeys(COLUMNS, "")
+    row |= {
+        "claim_id": claim_id, "check": check, "verdict": verdict, "reason": reason,
+        "fact_ids": tuple(fact_ids), "source_ids": tuple(sources), "locators": (),
+        "recomputed": math.nan, "unit": None,
+        **{f"{k}_{lang}": f"{k} {claim_id} {lang}" for k in ("claim", "figure", "explanation")
+           for lang in ("fr", "en")},
+    }  # fmt: skip
+    return row | cells
+
+
+def fixture_audit():
+    versions = "differs between language versions"
+    moved = {"explanation_fr": "autre objet", "explanation_en": "another subject"}
+    rows = [
+        fixture_row("SUM:A6+A7", "share_sum", "consistent", "within_tolerance", ["A6", "A7"],
+                    ("S1",)),
+        fixture_row("PART:A1+A2", "parts_total", "consistent", "parts_within_total",
+                    ["A1", "A2"], ("S1",), explanation_en="fits"),
+        fixture_row("PART:B1+B2", "parts_total", "consistent", "parts_within_total",
+                    ["B1", "B2"], ("S2",), explanation_en="fits"),
+        fixture_row("DOC:A10+A11", "repeat_within_document", "conflict", "different_figures",
+                    ["A10", "A11"], ("S1",)),
+        fixture_row("XDOC:A10+C1", "repeat_across_documents", "changed over time",
+                    "different_dates", ["A10", "C1"], ("S1", "S3")),
+        fixture_row("TR:A1+B1", "translation", "consistent", "same_figure", ["A1", "B1"]),
+        fixture_row("TR:A2+B2", "translation", "consistent", "same_figure", ["A2", "B2"]),
+        fixture_row("TR:A3+B3", "translation", versions, "different_subject", ["A3", "B3"],
+                    subject="m1", **moved),
+        fixture_row("TR:A4+B4", "translation", versions, "different_subject", ["A4", "B4"],
+                    subject="m1", **moved),
+        fixture_row("TR:A5+B5", "translation", versions, "different_subject", ["A5", "B5"],
+                    subject="m2", **moved),
+        fixture_row("TRM:A6", "translation", versions, "missing", ["A6"]),
+        fixture_row("TRM:A7", "translation", versions, "missing", ["A7"]),
+        fixture_row("TRM:A8", "translation", versions, "missing", ["A8"]),
+        fixture_row("TRM:B9", "translation", versions, "missing", ["B9"]),
+        fixture_row("VER:V1", "version_content", versions, "only_in_one_version", ["B9"],
+                    explanation_en="curated V1"),
+        fixture_row("VER:V2", "version_content", versions, "credited_differently", []),
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def test_findings_and_totals_on_a_fixture():
+    found = findings(fixture_audit())
+    assert [(r.finding_id, r.claim_ids, r.grouped_by) for r in found.itertuples()] == [
+        ("SUM:A6+A7", ("SUM:A6+A7",), "single"),
+        ("PART:A1+A2", ("PART:A1+A2", "PART:B1+B2"), "both_versions"),  # A1=B1, A2=B2
+        ("DOC:A10+A11", ("DOC:A10+A11",), "single"),
+        ("XDOC:A10+C1", ("XDOC:A10+C1",), "single"),
+        ("TR:A1+B1", ("TR:A1+B1",), "single"),
+        ("TR:A2+B2", ("TR:A2+B2",), "single"),
+        ("TR:A3+B3", ("TR:A3+B3", "TR:A4+B4"), "same_subject_change"),  # both to m1
+        ("TR:A5+B5", ("TR:A5+B5",), "single"),  # another subject, m2
+        ("TRM:A6", ("TRM:A6", "TRM:A7"), "one_statement"),  # paired by SUM:A6+A7
+        ("TRM:A8", ("TRM:A8",), "single"),
+        ("TRM:B9", ("TRM:B9", "VER:V1"), "same_fact"),
+        ("VER:V2", ("VER:V2",), "single"),
+    ]
+    by_id = found.set_index("finding_id")
+    assert by_id.loc["PART:A1+A2", "explanation_en"] == (
+        "fits The French and English versions state the same figures: one finding."
+    )
+    assert by_id.loc["TRM:B9", "explanation_en"] == "curated V1"
+    assert by_id.loc["TR:A3+B3", "explanation_en"] == (
+        "2 figures, one cause (figure TR:A3+B3 en; figure TR:A4+B4 en). another subject"
+    )
+    # 16 rows, 12 findings: consistent SUM, PART (x2 rows), TR:A1, TR:A2 -> 4; conflict 1;
+    # changed over time 1; versions: A3+A4, A5, A6+A7, A8, B9+V1, V2 -> 6. 4 + 1 + 1 + 6 = 12
+    assert finding_totals(found) == {
+        "consistent": 4, "consistent within stated precision": 0, "conflict": 1,
+        "changed over time": 1, "differs between language versions": 6, "not verifiable": 0,
+        "implausible": 0,
+    }  # fmt: skip
+    assert sum(finding_totals(found).values()) == len(found) == 12
+
+
+def test_rows_with_other_verdicts_stay_apart():
+    # The same parts check, consistent in one version and a conflict in the other: two findings.
+    audit = fixture_audit()
+    audit.loc[audit["claim_id"] == "PART:B1+B2", "verdict"] = "conflict"
+    found = findings(audit)
+    assert {"PART:A1+A2", "PART:B1+B2"} <= set(found["finding_id"])
+    assert finding_totals(found)["conflict"] == 2  # DOC:A10+A11 and PART:B1+B2
+
+
+def test_findings_of_no_rows():
+    found = findings(fixture_audit().iloc[0:0])
+    assert found.empty and list(found.columns) == FINDING_COLUMNS
+    assert finding_totals(found) == dict.fromkeys(VERDICTS, 0)
+
+
+def test_findings_bad_input():
+    with pytest.raises(ValueError) as err:
+        findings(fixture_audit().drop(columns=["fact_ids", "verdict"]))
+    assert str(err.value) == "audit lacks the column(s) verdict, fact_ids (see run_audit)"
+    old = fixture_audit()
+    old.loc[0, "verdict"] = "inconsistent"
+    with pytest.raises(ValueError) as err:
+        findings(old)
+    assert str(err.value) == (
+        "verdict must be one of consistent, consistent within stated precision, conflict, "
+        "changed over time, differs between language versions, not verifiable, implausible, "
+        "got 'inconsistent'"
+    )
+    found = findings(fixture_audit())
+    with pytest.raises(ValueError) as err:
+        finding_totals(pd.concat([found, found.iloc[:1]]))
+    assert str(err.value) == "finding_id must be unique, got SUM:A6+A7 more than once"
+    with pytest.raises(ValueError) as err:
+        finding_totals(found.drop(columns=["verdict"]))
+    assert str(err.value) == "findings lack the column 'verdict' (see findings)"
+
+
+def test_a_difference_naming_an_unknown_fact(data_copy):
+    data = data_copy()
+    path = data / "version_differences.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",F003-01,", ",F002-01,"),
+                    encoding="utf-8")  # fmt: skip
+    run_audit(load_data(data))  # F002-01 is a fact of S002: accepted
+    path.write_text(path.read_text(encoding="utf-8").replace(",F002-01,", ",F004-01,"),
+                    encoding="utf-8")  # fmt: skip
+    with pytest.raises(ValueError) as err:
+        run_audit(load_data(data))
+    assert str(err.value) == (
+        "version_differences.csv, difference V07, field 'fact_id': 'F004-01' is not a fact of "
+        "S002 or S003 in facts.csv"
+    )
+
+
+def test_version_rows_carry_sources_and_locators(audit):
+    row = audit.set_index("claim_id").loc["VER:V04"]
+    assert (row["verdict"], row["reason"]) == (VERSIONS, "credited_differently")
+    assert row["fact_ids"] == () and row["source_ids"] == ("S002", "S003")
+    assert row["locators"] == (
+        "V04 (S002): et le département de la Recherche et du Développement technologique du "
+        "Service Public",
+        "V04 (S003): 26 partners led by BioWin, the health cluster",
+    )
+    assert row["claim_en"] == (
+        "Credited differently — S002 (French version) and S003 (English version)"
+    )
+    only = audit.set_index("claim_id").loc["VER:V01"]
+    assert only["locators"] == (
+        "V01 (S002): a validé fin 2023 le financement d'un partenariat d'innovation",
+    )
