@@ -17,6 +17,8 @@ from analysis.compute.audit import (
     findings,
     interval,
     run_audit,
+    verdict_definitions,
+    verdict_word,
 )
 from analysis.compute.indicators import VERDICTS
 
@@ -132,11 +134,11 @@ def test_rows_carry_facts_sources_and_locators(audit):
 
 def test_explanations_in_both_languages(audit):
     rows = audit.set_index("claim_id")
-    conflict = rows.loc["XDOC:F002-28+F004-01"]
-    assert conflict["claim_fr"] == (
+    changed = rows.loc["XDOC:F002-28+F004-01"]
+    assert changed["claim_fr"] == (
         "BioWin, Membres : 250 (S002, paragraphe de présentation) et 260 (S004, corps du texte)"
     )
-    assert conflict["explanation_en"] == (
+    assert changed["explanation_en"] == (
         "The figures differ — 250 (S002, boilerplate, 17 January 2024) and 260 (S004, body, "
         "14 May 2024) — but were published at different dates: each may have been true at its "
         "date. The analysis uses 260 (S004, body)."
@@ -612,3 +614,21 @@ def test_version_rows_carry_sources_and_locators(audit):
     assert only["locators"] == (
         "V01 (S002): a validé fin 2023 le financement d'un partenariat d'innovation",
     )
+
+
+def test_every_verdict_has_a_word_and_a_one_sentence_definition():
+    en = verdict_definitions("en")
+    assert list(en["verdict"]) == list(VERDICTS)
+    assert list(en["word"]) == list(VERDICTS)  # the English words are the verdicts
+    fr = verdict_definitions("fr").set_index("verdict")
+    assert fr.loc["changed over time", "word"] == "évolution dans le temps"
+    assert en.set_index("verdict").loc["conflict", "definition"] == (
+        "Two statements that cannot both be true at the same date."
+    )
+    for frame in (en, fr):
+        for text in frame["definition"]:
+            # one sentence: a capital first, a full stop last and nowhere else
+            assert text[0].isupper() and text.endswith(".") and ". " not in text
+    with pytest.raises(ValueError) as err:
+        verdict_word("inconsistent", "en")
+    assert str(err.value).endswith("got 'inconsistent'")

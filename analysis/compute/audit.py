@@ -963,6 +963,36 @@ def finding_totals(found: pd.DataFrame) -> dict[str, int]:
     return {v: int(counts.get(v, 0)) for v in VERDICTS}
 
 
+def verdict_word(verdict: str, lang: str) -> str:
+    """The verdict as a reader reads it in ``lang`` (``cohérent``, ``changed over time``).
+
+    Raises:
+        ValueError: for a verdict not in :data:`VERDICTS` or an unknown language.
+    """
+    if verdict not in VERDICTS:
+        raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}")
+    return t(f"verdict.{verdict.replace(' ', '_')}", lang)
+
+
+def verdict_definitions(lang: str) -> pd.DataFrame:
+    """Every verdict with its word and one-sentence definition in ``lang``, in order.
+
+    Columns: verdict, word, definition (for the methodology appendix).
+    """
+    check_lang(lang)
+    return pd.DataFrame(
+        [
+            {
+                "verdict": v,
+                "word": verdict_word(v, lang),
+                "definition": t(f"verdict.definition.{v.replace(' ', '_')}", lang),
+            }
+            for v in VERDICTS
+        ],
+        columns=["verdict", "word", "definition"],
+    )
+
+
 def display_frame(audit: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The audit table for reading in ``lang``: id, check, verdict, claim, explanation, facts.
 
@@ -1048,7 +1078,7 @@ def audit_command(data_dir: Path | None, lang: str) -> int:
 
 
 def _verdict(verdict: str, lang: str) -> str:
-    return t(f"verdict.{verdict.replace(' ', '_')}", lang)
+    return verdict_word(verdict, lang)
 
 
 def _escape(text: str) -> str:
