@@ -376,6 +376,8 @@ def test_audit_command_prints_the_table(capsys, monkeypatch):
         "conflict: 1; changed over time: 1; differs between language versions: 12; "
         "not verifiable: 1." in out
     )
+    assert "  conflict: Two statements that cannot both be true at the same date." in out
+    assert "  implausible: The statement is possible but unlikely" in out
 
 
 def test_audit_command_french(capsys, monkeypatch):

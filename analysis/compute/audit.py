@@ -1074,6 +1074,13 @@ def audit_command(data_dir: Path | None, lang: str) -> int:
         markup=False,
         soft_wrap=True,  # one line, whatever the width, so that it can be grepped
     )
+    console.print()
+    console.print(t("audit.definitions", lang), markup=False)
+    for r in verdict_definitions(lang).itertuples():
+        console.print(
+            "  " + t("audit.definition", lang, verdict=r.word, definition=r.definition),
+            markup=False,
+        )
     return 0
 
 
