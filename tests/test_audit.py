@@ -634,3 +634,18 @@ def test_every_verdict_has_a_word_and_a_one_sentence_definition():
     with pytest.raises(ValueError) as err:
         verdict_word("inconsistent", "en")
     assert str(err.value).endswith("got 'inconsistent'")
+
+
+def test_a_count_published_at_overlapping_dates_is_a_conflict(data_copy):
+    # S003 is dated to the year 2024 only: it may have come out on 14 May 2024, like S004.
+    data = data_copy()
+    edit_facts(data, add=[{
+        "fact_id": "F003-24", "source_id": "S003", "section": "body", "metric": "members",
+        "subject": "biowin", "geography": "Wallonia", "value": "270", "unit": "organisations",
+        "qualifier": "exact", "period_start": "", "period_end": "",
+        "locator": "26 partners led by BioWin, the health cluster", "note": "",
+    }])  # fmt: skip
+    found = verdicts(run_audit(load_data(data)))
+    assert found["XDOC:F003-24+F004-01"] == ("conflict", "different_figures")  # 270 vs 260
+    # S002 (17 January 2024, to the day) surely came out before S004 (14 May 2024)
+    assert found["XDOC:F002-28+F004-01"] == ("changed over time", "different_dates")

@@ -37,6 +37,7 @@ version...) and :func:`finding_totals` counts the findings per verdict.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ from analysis.compute.indicators import (
     resolve_tolerance,
     select_fact,
 )
+from analysis.data.editions import published_by
 from analysis.data.load import Dataset
 from analysis.present import formatting
 from analysis.present.messages import LANGS, check_lang, t
@@ -189,8 +191,17 @@ class _Context:
             "audit.ref", lang, source=r["source_id"], section=t(f"section.{r['section']}", lang)
         )
 
-    def pub_date(self, source_id: str) -> Any:
-        return self.sources[source_id]["pub_date"]
+    def published(self, source_id: str) -> tuple[dt.date, dt.date]:
+        """The first and last days the source may have been published on."""
+        r = self.sources[source_id]
+        day, precision = r["pub_date"], str(r["date_precision"])
+        first = day - dt.timedelta(days=day.weekday()) if precision == "week" else day
+        return first, published_by(day, precision)
+
+    def published_apart(self, a: str, b: str) -> bool:
+        """Whether two sources surely came out on different dates."""
+        (a0, a1), (b0, b1) = self.published(a), self.published(b)
+        return a1 < b0 or b1 < a0
 
     def date(self, source_id: str, lang: str) -> str:
         r = self.sources[source_id]
@@ -465,7 +476,7 @@ def _repeats(ctx: _Context) -> list[_Row]:
                 verdict, reason = "consistent", "same_figure"
             elif interval(*fa).overlaps(interval(*fb)):
                 verdict, reason = "consistent within stated precision", "compatible_figures"
-            elif period == (None, None) and ctx.pub_date(sa) != ctx.pub_date(sb):
+            elif period == (None, None) and ctx.published_apart(sa, sb):
                 # A count as of publication, published at two dates: both may be true.
                 verdict, reason = "changed over time", "different_dates"
             else:
