@@ -772,6 +772,8 @@ FINDING_COLUMNS = [
     "metrics",
     "fact_ids",
     "source_ids",
+    "claim_fr",
+    "claim_en",
     "explanation_fr",
     "explanation_en",
 ]
@@ -846,10 +848,10 @@ def findings(audit: pd.DataFrame) -> pd.DataFrame:
 
     Returns:
         A DataFrame with the columns of :data:`FINDING_COLUMNS`, one row per finding, in the
-        order of their first rows in ``audit``. ``finding_id`` is the claim id of the
-        finding's first row; ``claim_ids``, ``checks``, ``metrics``, ``fact_ids`` and
-        ``source_ids`` hold tuples. A finding of one row keeps the row's explanation; one of
-        several rows says what they share.
+        order of their first rows in ``audit``. ``finding_id`` and ``claim_fr``/``claim_en``
+        are those of the finding's first row; ``claim_ids``, ``checks``, ``metrics``,
+        ``fact_ids`` and ``source_ids`` hold tuples. A finding of one row keeps the row's
+        explanation; one of several rows says what they share.
 
     Raises:
         ValueError: when ``audit`` lacks a column of :data:`COLUMNS` or holds an unknown
@@ -926,6 +928,7 @@ def findings(audit: pd.DataFrame) -> pd.DataFrame:
                 "source_ids": tuple(
                     dict.fromkeys(sid for ids in part["source_ids"] for sid in ids)
                 ),
+                **{f"claim_{lang}": str(part[f"claim_{lang}"].iloc[0]) for lang in LANGS},
                 **{f"explanation_{lang}": _finding_explanation(part, how, lang) for lang in LANGS},
             }
         )
