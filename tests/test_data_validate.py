@@ -7,7 +7,7 @@ import pytest
 
 from analysis import paths
 from analysis.data.check import check_data_command
-from analysis.data.load import KEYS, load_data
+from analysis.data.load import TABLES, load_data
 from analysis.data.validate import (
     DataValidationError,
     Problem,
@@ -36,7 +36,7 @@ def test_curated_data_is_valid():
 
 def test_load_data_returns_every_table_typed():
     data = load_data(paths.DATA_DIR)
-    for name in KEYS:
+    for name in TABLES:
         with (paths.DATA_DIR / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
             assert len(getattr(data, name)) == sum(1 for _ in csv.DictReader(handle)), name
     budget = data.facts.set_index("fact_id").loc["F002-01"]
@@ -50,7 +50,7 @@ def test_check_data_prints_a_summary_and_exits_0(capsys):
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0] == f"Data package {paths.DATA_DIR}: valid"
-    for name in KEYS:
+    for name in TABLES:
         with (paths.DATA_DIR / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
             rows = sum(1 for _ in csv.DictReader(handle))
         assert f"  {name:<13}  {rows:>4}" in lines
@@ -100,7 +100,7 @@ def test_data_validation_error_lists_every_problem():
         [Problem("a.csv", 2, "x", "r", "one"), Problem("b.csv", 3, None, "s", "two")]
     )
     assert str(error) == (
-        "2 problem(s) in the curated data:\n  - a.csv, row 2, field 'x': one [r]\n"
+        "2 problems in the curated data:\n  - a.csv, row 2, field 'x': one [r]\n"
         "  - b.csv, row 3: two [s]"
     )
 
