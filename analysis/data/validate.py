@@ -538,9 +538,9 @@ def check_number_cells(df: pd.DataFrame, file: str, column: str, kind: str) -> l
 
 
 def check_formula_text(df: pd.DataFrame, file: str, column: str) -> list[Problem]:
-    """Text holds no pair of dollar signs, which charts would read as a formula.
+    r"""Text holds no pair of dollar signs, which charts would read as a formula.
 
-    Matplotlib reads a text with an even number of unescaped ``$`` as mathtext: ``$\\frac{$``
+    Matplotlib reads a text with an even number of unescaped ``$`` as mathtext: ``$\frac{$``
     stops the chart, ``$x$`` shows a formula instead of the text.
     """
     text = _text(df, column)
