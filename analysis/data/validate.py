@@ -439,7 +439,10 @@ def _frictionless_layer(descriptor: dict[str, Any], data_dir: Path) -> _Structur
         row_errors = [e for e in errors if getattr(e, "row_number", None) is not None]
         other = [e for e in errors if getattr(e, "row_number", None) is None]
         if any("error limit" in warning for warning in task.warnings):
+            # Rows past the limit went unchecked: the rules would report their cells in
+            # other words, so they leave the table alone.
             out.complete = False
+            shaped.add(table)
         for err in other:  # file-level errors of a file that reads fine: keep frictionless's words
             out.problems.append(Problem(resource["path"], None, None, err.type, err.message))
         if other:
