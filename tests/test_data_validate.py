@@ -445,3 +445,9 @@ def test_a_count_that_stopped_says_more_than(data_copy, monkeypatch, capsys):
     assert (
         capsys.readouterr().out.splitlines()[0] == f"Data package {folder}: more than 30 problems"
     )
+
+
+def test_a_descriptor_nested_too_deeply(data_copy):
+    folder = data_copy()
+    (folder / "datapackage.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert messages(folder) == ["datapackage.json: unreadable: nested too deeply [descriptor]"]

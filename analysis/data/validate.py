@@ -367,26 +367,47 @@ def _row_problem(err: Any, table: str, resources: dict[str, dict[str, Any]]) -> 
     return Problem(name, row, getattr(err, "field_name", None) or None, err.type, err.message)
 
 
-def _frictionless() -> Any:
-    """Import frictionless, without the 1-4 s that importing jsonschema can cost.
+#: Libraries jsonschema imports for its optional format checks when they are installed
+#: (Jupyter installs them all); ``rfc3987_syntax`` alone compiles some forty grammars.
+_FORMAT_CHECK_LIBRARIES = (
+    "fqdn",
+    "idna",
+    "isoduration",
+    "jsonpointer",
+    "rfc3339_validator",
+    "rfc3986_validator",
+    "rfc3987",
+    "rfc3987_syntax",
+    "uri_template",
+    "webcolors",
+)
 
-    jsonschema imports ``rfc3987_syntax`` when it is installed (Jupyter installs it), which
-    compiles about forty grammars for its ``iri`` format check; frictionless validates
-    descriptors without any format checker, so the import only costs time.
+
+def _frictionless() -> Any:
+    """Import frictionless, without the 0.3-4 s jsonschema can spend on format checks.
+
+    frictionless validates descriptors without a format checker, so the libraries that
+    jsonschema imports for format checks only cost time: while jsonschema is first imported
+    they are made unimportable (jsonschema then skips those checks), then available again.
     """
-    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import fails, skipped
+    if "jsonschema" not in sys.modules:
+        blocked = [name for name in _FORMAT_CHECK_LIBRARIES if name not in sys.modules]
+        for name in blocked:
+            sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
         try:
             import jsonschema  # noqa: F401
         finally:
-            del sys.modules["rfc3987_syntax"]
+            for name in blocked:
+                del sys.modules[name]
     import frictionless
 
     return frictionless
 
 
-def _run_frictionless(descriptor: dict[str, Any], data_dir: Path) -> Any:
-    package = _frictionless().Package(descriptor, basepath=str(data_dir))
+def _run_frictionless(descriptor: dict[str, Any], data_dir: Path, package: Any = None) -> Any:
+    """Validate the tables with frictionless (``package``: the descriptor already read)."""
+    if package is None:
+        package = _frictionless().Package(descriptor, basepath=str(data_dir))
     return package.validate(limit_errors=COUNT_LIMIT)
 
 
@@ -407,8 +428,16 @@ def _without(descriptor: dict[str, Any], broken: set[str]) -> dict[str, Any]:
 _SHAPE_ERRORS = ("extra-cell", "missing-cell", "blank-row")
 
 
-def _frictionless_layer(descriptor: dict[str, Any], data_dir: Path) -> _Structure:
-    """Validate with frictionless; translate its errors and drop its cascades."""
+def _frictionless_layer(
+    descriptor: dict[str, Any], data_dir: Path, package: Any = None
+) -> _Structure:
+    """Validate with frictionless; translate its errors and drop its cascades.
+
+    Args:
+        descriptor: the descriptor, valid.
+        data_dir: the data folder.
+        package: the frictionless package of ``descriptor``, when already built.
+    """
     resources = {r["name"]: r for r in descriptor["resources"]}
     out = _Structure()
 
@@ -427,7 +456,10 @@ def _frictionless_layer(descriptor: dict[str, Any], data_dir: Path) -> _Structur
             out.problems.extend(header)
             broken.add(name)
 
-    report = _run_frictionless(_without(descriptor, broken) if broken else descriptor, data_dir)
+    if broken:
+        report = _run_frictionless(_without(descriptor, broken), data_dir)
+    else:
+        report = _run_frictionless(descriptor, data_dir, package)
     for err in report.errors:
         out.problems.append(Problem(paths.DESCRIPTOR, None, None, err.type, err.message))
 
@@ -951,28 +983,31 @@ def _shape_problems(descriptor: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def _read_descriptor(data_dir: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+def _read_descriptor(data_dir: Path) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
+    """Return the descriptor and its frictionless package, or ``None`` and the problems."""
     path = data_dir / paths.DESCRIPTOR
     if not path.is_file():
-        return None, [_descriptor_problem("missing-file", "the file does not exist")]
+        return None, None, [_descriptor_problem("missing-file", "the file does not exist")]
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return None, [_descriptor_problem("descriptor", f"unreadable: {exc}")]
+        return None, None, [_descriptor_problem("descriptor", f"unreadable: {exc}")]
     except RecursionError:
-        return None, [_descriptor_problem("descriptor", "unreadable: nested too deeply")]
+        return None, None, [_descriptor_problem("descriptor", "unreadable: nested too deeply")]
     if not isinstance(descriptor, dict):
         kind = _JSON_KINDS.get(type(descriptor), type(descriptor).__name__)
         message = f"a Data Package descriptor is a JSON object ({{...}}), not {kind}"
-        return None, [_descriptor_problem("descriptor", message)]
+        return None, None, [_descriptor_problem("descriptor", message)]
     frictionless = _frictionless()
     try:
-        frictionless.Package(descriptor, basepath=str(data_dir))
+        package = frictionless.Package(descriptor, basepath=str(data_dir))
     except frictionless.FrictionlessException as exc:
         errs = exc.reasons or [exc.error]
-        return None, [_descriptor_problem(e.type, e.message) for e in errs]
+        return None, None, [_descriptor_problem(e.type, e.message) for e in errs]
     problems = _shape_problems(descriptor)
-    return (None if problems else descriptor), problems
+    if problems:
+        return None, None, problems
+    return descriptor, package, []
 
 
 @dataclass
@@ -1004,10 +1039,10 @@ def check_package(data_dir: Path | str | None = None) -> PackageCheck:
         The problems of both layers and the tables read, for :func:`analysis.load_data`.
     """
     data_dir = Path(data_dir) if data_dir else paths.data_dir()
-    descriptor, problems = _read_descriptor(data_dir)
+    descriptor, package, problems = _read_descriptor(data_dir)
     if descriptor is None:
         return PackageCheck(problems)
-    structure = _frictionless_layer(descriptor, data_dir)
+    structure = _frictionless_layer(descriptor, data_dir, package)
     rule_problems, tables = _rule_layer(structure, descriptor, data_dir)
     return PackageCheck(
         _order(structure.problems + rule_problems, descriptor),
