@@ -562,8 +562,9 @@ def check_number_cells(df: pd.DataFrame, file: str, column: str, kind: str) -> l
         problems.append(Problem(file, i + 2, column, "negative-zero", message))
     if kind == "integer":
         # Past 64 bits: the loaded column holds 64-bit integers.
-        too_far = plain & text.str.lstrip("-").str.len().gt(18)
-        too_far[too_far] = [abs(int(cell)) >= 2**63 for cell in text[too_far]]
+        long = (plain & text.str.lstrip("-").str.len().gt(18)).to_numpy(dtype=bool)
+        too_far = np.zeros(len(text), dtype=bool)
+        too_far[long] = [abs(int(cell)) >= 2**63 for cell in text[long]]
     else:
         # Beyond the range of a float, or so small that it would be read as 0.
         too_far = plain & (np.isinf(value) | ((value == 0) & text.str.contains("[1-9]")))
