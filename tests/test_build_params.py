@@ -16,7 +16,7 @@ from analysis.build import registry as registry_module
 from analysis.build.export import Attachment, css_content, finish_html, inspect_parameters
 from analysis.build.registry import REGISTRY, ParameterError
 from analysis.build.run import BuildLocked, build_lock, make_config
-from analysis.parameters import AS_OF, LANGS, PARAMETERS, parameter_descriptions
+from analysis.parameters import LANGS, PARAMETERS, parameter_descriptions
 from analysis.present.display import ATTACHMENT_MIMETYPE, attachment_bundle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -50,9 +50,6 @@ def test_registry_matches_notebook_parameters_cell(name):
         assert ast.literal_eval(inspected["default"]) == param.default, param.name
         assert inspected["help"] == param.help, param.name
     declared = [p.name for p in report.parameters]
-    if "as_of" not in found and list(found) == [n for n in declared if n != "as_of"]:
-        # The build accepts as_of; until the notebook reads it, the cell lacks this line.
-        pytest.xfail(f"{report.notebook} does not declare: {AS_OF.cell_line}")
     assert list(found) == declared
 
 
@@ -118,8 +115,6 @@ def test_parameter_labels_exist_in_the_catalogue():
         for key in (d.label, d.rationale)
         if key is not None and key not in keys
     ]
-    if missing == ["report.param.as_of.label"]:
-        pytest.xfail("the message catalogue has no label for as_of yet")
     assert missing == []
 
 

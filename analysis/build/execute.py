@@ -389,7 +389,7 @@ def run_variant(task: VariantTask) -> VariantResult:
 
         executed.metadata.papermill["input_path"] = _relative(notebook, paths.ROOT)
         executed.metadata.papermill["output_path"] = _relative(
-            target.with_suffix(".ipynb"), out_dir
+            target.with_name(f"{target.name}.ipynb"), out_dir
         )
         files: dict[str, bytes] = {"ipynb": nbformat.writes(executed).encode("utf-8")}
         stage = "html"
@@ -412,9 +412,9 @@ def run_variant(task: VariantTask) -> VariantResult:
 
         stage = "write"
         for kind, data in files.items():
-            temporaries.append(_write_atomic(target.with_suffix(f".{kind}"), data))
+            temporaries.append(_write_atomic(target.with_name(f"{target.name}.{kind}"), data))
         for kind, temporary in zip(files, temporaries, strict=True):
-            final = target.with_suffix(f".{kind}")
+            final = target.with_name(f"{target.name}.{kind}")
             os.replace(temporary, final)
             result.outputs[kind] = {
                 "path": _relative(final, out_dir),
