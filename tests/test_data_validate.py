@@ -367,10 +367,17 @@ def test_column_types_follow_the_descriptor():
     descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:
         table = getattr(data, resource["name"])
+        # Closed lists: an enum, or a key into another table ("" is the table itself).
+        referencing = {
+            name
+            for key in resource["schema"].get("foreignKeys", [])
+            if key["reference"]["resource"]
+            for name in key["fields"]
+        }
         for fld in resource["schema"]["fields"]:
             dtype = str(table[fld["name"]].dtype)
             expected = {"integer": "Int64", "number": "float64"}.get(fld["type"])
-            if fld["type"] == "string" and "enum" in fld.get("constraints", {}):
+            if "enum" in fld.get("constraints", {}) or fld["name"] in referencing:
                 expected = "category"
             if expected:
                 assert dtype == expected, (resource["name"], fld["name"])
@@ -386,10 +393,15 @@ def test_changing_a_type_in_the_descriptor_changes_the_loaded_column(data_copy):
     del section["constraints"]["enum"]  # no longer a closed list: plain text
     period = next(f for f in facts["schema"]["fields"] if f["name"] == "period_end")
     period["type"] = "number"
+    facts["schema"]["foreignKeys"] = [  # metric no longer a key into metrics.csv
+        key for key in facts["schema"]["foreignKeys"] if key["fields"] != ["metric"]
+    ]
     (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     data = load_data(folder)
     assert str(data.facts["section"].dtype) != "category"
+    assert str(data.facts["metric"].dtype) != "category"
     assert str(data.facts["period_end"].dtype) == "float64"
+    assert str(data.facts["subject"].dtype) == "category"  # still a key into subjects.csv
 
 
 def test_load_data_reads_each_table_once(monkeypatch):

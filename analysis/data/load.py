@@ -2,8 +2,9 @@
 
 Each column's type comes from the descriptor (``datapackage.json``), the one place it is
 stated: a ``date`` field becomes :class:`datetime.date` values, an ``integer`` field a nullable
-``Int64`` column, a ``number`` field floats, a ``string`` field with an ``enum`` constraint (a
-closed list of values) a categorical, any other field text (``None`` when empty).
+``Int64`` column, a ``number`` field floats, a ``string`` field whose values come from a
+closed list (an ``enum`` constraint, or a foreign key into another table) a categorical, any
+other field text (``None`` when empty).
 """
 
 import json
@@ -40,14 +41,25 @@ class Dataset:
     data_dir: Path
 
 
+def _categorical(schema: dict[str, Any]) -> set[str]:
+    """Return the fields whose values come from a closed list: an enum, or another table's key."""
+    closed = {f["name"] for f in schema["fields"] if "enum" in f.get("constraints", {})}
+    for key in schema.get("foreignKeys", []):
+        if key["reference"]["resource"]:  # "" is the table itself (e.g. translation_of)
+            closed.update(key["fields"] if isinstance(key["fields"], list) else [key["fields"]])
+    return closed
+
+
 def typed_table(raw: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
     """Return a table of text cells with each column typed as its schema field says.
 
     Args:
         raw: the table as read from its CSV, every cell text (``""`` when empty).
-        schema: its Table Schema (``fields``, each with ``name``, ``type``, ``constraints``).
+        schema: its Table Schema (``fields``, each with ``name``, ``type``, ``constraints``;
+            ``foreignKeys``).
     """
     df = raw.replace({"": None})
+    categorical = _categorical(schema)
     for fld in schema["fields"]:
         column, kind = fld["name"], fld.get("type", "string")
         if kind == "date":
@@ -56,7 +68,7 @@ def typed_table(raw: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
             df[column] = pd.to_numeric(df[column]).astype("Int64")
         elif kind == "number":
             df[column] = df[column].astype(float)
-        elif kind == "string" and "enum" in fld.get("constraints", {}):
+        elif kind == "string" and column in categorical:
             df[column] = df[column].astype("category")
     return df
 
