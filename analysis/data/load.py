@@ -37,6 +37,7 @@ class Dataset:
     organisations: pd.DataFrame
     events: pd.DataFrame
     relations: pd.DataFrame
+    version_differences: pd.DataFrame
     assumptions: pd.DataFrame
     data_dir: Path
 

@@ -66,6 +66,7 @@ __all__ = [
     "check_package",
     "check_share_sums",
     "check_translation_of",
+    "check_version_differences",
     "count_problems",
     "period_start",
     "share_tolerance",
@@ -83,6 +84,7 @@ TABLES = (
     "organisations",
     "events",
     "relations",
+    "version_differences",
     "assumptions",
 )
 #: Most problems a message lists; the count always covers them all.
@@ -755,20 +757,50 @@ def check_ids_match_sources(df: pd.DataFrame, file: str, id_column: str) -> list
     ]
 
 
-def check_locator_length(df: pd.DataFrame, file: str) -> list[Problem]:
+def check_locator_length(df: pd.DataFrame, file: str, column: str = "locator") -> list[Problem]:
     """A locator is a short excerpt: at most :data:`MAX_LOCATOR_WORDS` words."""
-    words = _text(df, "locator").str.split().str.len().fillna(0).astype(int)
+    words = _text(df, column).str.split().str.len().fillna(0).astype(int)
     counts = words.tolist()
     return [
         Problem(
             file,
             i + 2,
-            "locator",
+            column,
             "locator-length",
             f"the locator has {counts[i]} words, more than {MAX_LOCATOR_WORDS}",
         )
         for i in _flagged(words > MAX_LOCATOR_WORDS)
     ]
+
+
+def check_version_differences(df: pd.DataFrame) -> list[Problem]:
+    """A difference between two versions quotes at least one of them, and two documents."""
+    file = "version_differences.csv"
+    source_a, source_b = _text(df, "source_a"), _text(df, "source_b")
+    unquoted = (_text(df, "locator_a") == "") & (_text(df, "locator_b") == "")
+    same = (source_a != "") & (source_a == source_b)
+    sources = source_a.tolist()
+    problems = [
+        Problem(
+            file,
+            i + 2,
+            "locator_a",
+            "locator-missing",
+            "locator_a and locator_b are both empty: quote at least one version",
+        )
+        for i in _flagged(unquoted)
+    ]
+    problems += [
+        Problem(
+            file,
+            i + 2,
+            "source_b",
+            "same-source",
+            f"source_b is source_a ({sources[i]}): name two versions",
+        )
+        for i in _flagged(same)
+    ]
+    return sorted(problems, key=lambda p: p.row or 0)
 
 
 def period_start(day: date, precision: str) -> date:
@@ -865,6 +897,16 @@ RULES: list[tuple[tuple[str, ...], Callable[[Tables], list[Problem]]]] = [
         ((name,), lambda t, name=name: check_locator_length(t[name], f"{name}.csv"))
         for name in LOCATOR_TABLES
     ],
+    *[
+        (
+            ("version_differences",),
+            lambda t, col=col: check_locator_length(
+                t["version_differences"], "version_differences.csv", col
+            ),
+        )
+        for col in ("locator_a", "locator_b")
+    ],
+    (("version_differences",), lambda t: check_version_differences(t["version_differences"])),
 ]
 
 
