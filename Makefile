@@ -20,8 +20,9 @@ check-data: $(STAMP)
 audit: $(STAMP)
 	$(BIN)/biotech-report audit
 
+# Jupyter refuses to run as root (the usual user in a container) unless told to.
 lab: $(STAMP)  ## explore the notebooks in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
 
 lint: $(STAMP)
 	$(BIN)/ruff check analysis tests benchmarks
