@@ -54,6 +54,12 @@ from analysis.present.blocks import (
 from analysis.present.figures import source_line
 from analysis.present.messages import catalogue, check_lang, has, placeholders, t
 
+__all__ = [
+    "Document",
+    "join",
+]
+
+
 #: Marker that splits a qualifier template around its value.
 _SLOT = "\x00"
 
