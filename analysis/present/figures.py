@@ -419,7 +419,7 @@ def eu_shares(ds: Dataset, lang: str) -> Figure:
         used += [share, multiple, rank]
         values = {
             "share": share.text(lang),
-            "multiple": multiple.text(lang, digits=1),
+            "multiple": multiple.text(lang),
             "rank": _ordinal(int(rank.value), lang),
             "name": t(f"figure.eu_shares.{name}", lang),
         }

@@ -13,9 +13,15 @@ narrow no-break space U+202F groups digits ("2 100"), the no-break space U+00A0 
 number from its unit or sign ("34,6 %", "48,6 M€", "5 ans"). English writes "€48.6M",
 "34.6%" and "5 years".
 
-Rounding is half-up (6.75 -> 6.8). A bound is rounded outwards so that the printed
-statement stays true: a lower bound down (more than 27.83 % -> "more than 27.8%"), an upper
-bound up (less than 2.553 -> "less than 2.56"); an approximate figure is rounded half-up.
+Rounding is half-up (6.75 -> 6.8), for every figure, bounds included: a quantity has one
+rounding wherever it is shown (chart, table, prose), and a bound is written as its tight
+figure at the precision shown ("less than €48.5k" for less than 48.503), never rounded
+outwards into a looser one ("less than €48.6k"). Its qualifier reads at that precision.
+
+A figure carries one qualifier (:attr:`analysis.compute.growth.Bounded.wording`): a bound
+that rests on an approximate figure is written as that approximate figure ("about €58M",
+not "at least about €58M"); ``about_or_more`` / ``about_or_less`` ("about €86.1bn or
+more") keep its side where the side is the point.
 
 Percentages are given in percent (34.6, not 0.346), like the facts of ``facts.csv``.
 """
@@ -243,8 +249,8 @@ def fmt_quantity(quantity: Bounded | float, unit: str, lang: str, digits: int | 
 
     A stated figure keeps its qualifier (``environ 10 Md€`` / ``about €10bn``, ``près de
     23 M€`` / ``nearly €23M``); a computed bound reads ``moins de 2,56`` / ``less than 2.56``,
-    ``moins d'environ 1,58 Md€`` / ``less than about €1.58bn``. Exact bounds are rounded
-    outwards (see the module doc).
+    and one that rests on an approximate figure ``environ 1,58 Md€`` / ``about €1.58bn``
+    (one qualifier, see the module doc).
 
     Args:
         quantity: a :class:`~analysis.growth.Bounded` figure, or a plain number (exact).
@@ -262,14 +268,15 @@ def fmt_quantity(quantity: Bounded | float, unit: str, lang: str, digits: int | 
 
 
 def rounding_for(quantity: Bounded) -> str:
-    """Return the rounding that keeps a printed bound true.
+    """Return the rounding a quantity is printed with: ``half_up``, for every quantity.
 
-    ``floor`` for an exact lower bound, ``ceiling`` for an exact upper bound, ``half_up``
-    otherwise (an approximate figure is not made more precise by rounding outwards).
+    A bound is not rounded outwards: its tight figure, rounded half-up, is the one the
+    chart, the table and the prose all show (see the module doc). Kept as the one place
+    where a rounding is chosen.
     """
-    if quantity.approximate or quantity.direction not in ("lower", "upper"):
-        return "half_up"
-    return "floor" if quantity.direction == "lower" else "ceiling"
+    if not isinstance(quantity, Bounded):
+        raise ValueError(f"quantity must be a Bounded figure, got {quantity!r}")
+    return "half_up"
 
 
 def fmt_fact(value: float, unit: str, qualifier: str, lang: str, digits: int | None = None) -> str:
