@@ -15,6 +15,7 @@ from analysis.present.formatting import (
     FR_GROUP,
     FR_UNIT_SPACE,
     UNITS,
+    elide,
     fmt_date,
     fmt_fact,
     fmt_money,
@@ -203,6 +204,22 @@ def test_directed_wording_keeps_the_side_after_the_figure():
     )
     assert t(f"qualifier.{less.directed_wording}", "en", value="€1.58bn") == "about €1.58bn or less"
     assert t(f"qualifier.{less.directed_wording}", "fr", value="1,58") == "environ 1,58 ou moins"
+
+
+@pytest.mark.parametrize(
+    ("text", "fr"),
+    [
+        ("une hausse de environ 22,4 %", "une hausse d'environ 22,4 %"),
+        ("un écart de au moins 15", "un écart d'au moins 15"),
+        ("moins que environ 3", "moins qu'environ 3"),
+        ("De environ 3", "D'environ 3"),
+        ("de la tolérance de 1,0 pp", "de la tolérance de 1,0 pp"),  # nothing to elide
+        ("de envol", "de envol"),  # a whole word only
+    ],
+)
+def test_french_elision_after_a_filled_template(text, fr):
+    assert elide(text, "fr") == fr
+    assert elide(text, "en") == text  # English untouched
 
 
 def test_every_bound_is_rounded_half_up():

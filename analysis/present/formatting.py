@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+import re
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from babel import Locale
@@ -328,3 +329,22 @@ def fmt_period(start: int | None, end: int | None, lang: str) -> str:
     if end < start:
         raise ValueError(f"end must not be before start ({start}), got {end}")
     return f"{start}\u2013{end}"
+
+
+#: French words a filled template may leave before a vowel: "de environ" -> "d'environ".
+_ELISION = re.compile(
+    r"\b([dD]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu)e (?=(?:environ|au|un|une)\b)"
+)
+
+
+def elide(text: str, lang: str) -> str:
+    """Apply the French elision a filled template may need; other languages unchanged.
+
+    A qualifier put after "de" or "que" may start with a vowel: ``une hausse de environ
+    22,4 %`` -> ``une hausse d'environ 22,4 %``, ``de au moins 15`` -> ``d'au moins 15``.
+
+    Raises:
+        ValueError: for a lang that is not ``fr`` or ``en``.
+    """
+    check_lang(lang)
+    return _ELISION.sub(r"\1'", text) if lang == "fr" else text
