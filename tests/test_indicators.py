@@ -599,3 +599,22 @@ def test_one_rounding_per_quantity(ds):
         frame = ind.indicator_frame([item], "en")
         assert frame["text"].iloc[0] == item.text("en")
     assert e.jobs_multiple.digits == 0 and e.jobs_multiple.text("en") == "about 3 times"
+
+
+def test_tile_parts_and_table_numbers_follow_the_same_rules(ds):
+    m, j, tr, e = ind.market_check(ds), ind.jobs(ds), ind.trade(ds), ind.eu_shares(ds)
+    # about 10 x (more than 1.36)^7 = more than about 86.05: the side after the figure
+    assert m.projected_end_size.parts("fr") == ("environ", f"86,1{NBSP}Md€", "ou plus")
+    assert m.projected_end_size.number_text("en") == "about 86.1 or more"
+    # stated in words: one part, never a decimal
+    assert tr.share_of_exports_to_us.parts("fr") == ("", "près des deux tiers", "")
+    assert tr.share_of_exports_to_us.number_text("en") == "nearly two thirds"
+    # 7.8 / 2.6: about 3, in a tile as in a table
+    assert e.jobs_multiple.parts("en") == ("about", "3 times", "")
+    assert e.jobs_multiple.number_text("fr") == "environ 3"
+    # 81 000 / 1 670 = 48.503: "less than 48.5", not 48.6
+    assert j.funding_per_job.number_text("en") == "less than 48.5"
+    for item in every_indicator(ds):
+        for lang in LANGS:
+            joined = " ".join(p for p in item.parts(lang) if p)
+            assert joined == item.text(lang), item.key

@@ -351,6 +351,39 @@ class Indicator:
         )
         return t(f"qualifier.{self.wording}", lang, value=number)
 
+    def parts(self, lang: str) -> tuple[str, str, str]:
+        """The text split for a key-figure tile: (words before, figure, words after).
+
+        ``("plus de", "1 670", "")``, ``("environ", "86,1 Md€", "ou plus")``; a figure
+        stated in words is one part: ``("", "près des deux tiers", "")``. Joined with
+        spaces, the parts are :meth:`text`.
+        """
+        check_lang(lang)
+        if self.words is not None:
+            return "", self.words[0] if lang == "fr" else self.words[1], ""
+        figure = formatting.fmt_value(
+            self.value, self.unit, lang, self.digits, formatting.rounding_for(self.quantity)
+        )
+        slot = "\x00"
+        before, _, after = t(f"qualifier.{self.wording}", lang, value=slot).partition(slot)
+        return before.strip(), figure, after.strip()
+
+    def number_text(self, lang: str) -> str:
+        """:meth:`text` without the unit, for a table whose header gives it: ``moins de 2,55``.
+
+        A figure stated in words stays in words.
+        """
+        check_lang(lang)
+        if self.words is not None:
+            return self.words[0] if lang == "fr" else self.words[1]
+        digits = self.digits
+        if digits is None and self.unit == "ratio":
+            digits = formatting.UNITS["ratio"]
+        number = formatting.fmt_number(
+            self.value, lang, digits, formatting.rounding_for(self.quantity)
+        )
+        return t(f"qualifier.{self.wording}", lang, value=number)
+
     def period_text(self, lang: str) -> str:
         """The period in ``lang`` as the text states it, or an empty string when none.
 
