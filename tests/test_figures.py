@@ -357,12 +357,12 @@ def test_market_caption_and_source(made):
         f"Marché des ATMP{NBSP}: tailles annoncées pour 2025 et 2032, trajectoire du TCAC "
         f"annoncé pour 2019–2025 (plus de 36{NBSP}%) prolongé jusqu'en 2032, et trajectoire du "
         f"taux qu'impliquent les deux tailles (environ 34,6{NBSP}%), soit un écart "
-        f"d'environ 1,4{NBSP}pp ou plus, au-delà de la tolérance de 1,0{NBSP}pp."
+        f"d'environ 1,4{NBSP}pp, au-delà de la tolérance de 1,0{NBSP}pp."
     )
     assert en.caption == (
         "ATMP market: sizes stated for 2025 and 2032, path of the CAGR stated for 2019–2025 "
         "(more than 36%) continued to 2032, and path of the rate the two sizes imply (about "
-        "34.6%), a gap of about 1.4 pp or more, beyond the 1.0 pp tolerance."
+        "34.6%), a gap of about 1.4 pp, beyond the 1.0 pp tolerance."
     )
     assert fr.source == f"Source{NBSP}: {S002_FR}."
     assert en.source == f"Source: {S002_EN}."

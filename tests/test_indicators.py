@@ -317,8 +317,9 @@ def test_market_check(ds):
     assert m.implied_start_size.text("en") == "about €1.58bn or less"
     # about 10 x (more than 1.36)^7 = more than about 86.05
     assert m.projected_end_size.text("fr") == f"environ 86,1{NBSP}Md€ ou plus"
-    # (more than 36) - about 34.59 = more than about 1.41 pp
-    assert m.rate_gap.text("en") == "about 1.4 pp or more"
+    # (more than 36) - about 34.59 = more than about 1.41 pp: the sentences say "less
+    # than the stated rate", so the gap itself is written "about 1.4 pp"
+    assert m.rate_gap.text("en") == "about 1.4 pp"
 
 
 def test_market_check_explanation(ds):
@@ -328,7 +329,7 @@ def test_market_check_explanation(ds):
         "recomputed; applied to the 2025 size (about €10bn), it would imply about €1.58bn or "
         "less in 2019."
     )
-    assert "about 34.6% a year, about 1.4 pp or more below the more than 36%" in text
+    assert "about 34.6% a year, about 1.4 pp below the more than 36%" in text
 
 
 def test_market_check_parameters(ds):
@@ -618,3 +619,13 @@ def test_tile_parts_and_table_numbers_follow_the_same_rules(ds):
         for lang in LANGS:
             joined = " ".join(p for p in item.parts(lang) if p)
             assert joined == item.text(lang), item.key
+
+
+def test_the_methodology_states_the_number_style_once():
+    # one sentence each, both languages, no number typed in (numbers come from the data)
+    for key in ("report.method.one_qualifier", "report.method.words", "report.method.rounding"):
+        for lang in LANGS:
+            text = catalogue()[key][lang]
+            assert text and not re.search(r"\d", text), (key, lang)
+    assert "about" in catalogue()["report.method.one_qualifier"]["en"]
+    assert "environ" in catalogue()["report.method.one_qualifier"]["fr"]

@@ -1117,7 +1117,6 @@ def market_check(
             rate_sel.fact_ids + base.fact_ids + end.fact_ids,
             period=(base_year, end_year),
             args=years_arg,
-            directional=True,
         )
         if rate_compatible(rate_sel.quantity, implied_rate.value, tol):
             continuation_verdict, continuation_reason = "consistent", "within_tolerance"

@@ -332,9 +332,7 @@ def fmt_period(start: int | None, end: int | None, lang: str) -> str:
 
 
 #: French words a filled template may leave before a vowel: "de environ" -> "d'environ".
-_ELISION = re.compile(
-    r"\b([dD]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu)e (?=(?:environ|au|un|une)\b)"
-)
+_ELISION = re.compile(r"\b([dD]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu)e (?=(?:environ|au|un|une)\b)")
 
 
 def elide(text: str, lang: str) -> str:
