@@ -16,6 +16,7 @@ from analysis.data.validate import (
     check_locator_length,
     check_share_sums,
     check_translation_of,
+    check_version_differences,
     period_start,
     share_tolerance,
 )
@@ -336,3 +337,25 @@ def test_translation_of_must_not_point_to_itself():
 def test_a_metric_unit_frictionless_rejected_is_not_compared():
     metrics = frame({"metric_id": "budget", "unit": ""})  # "MEUR" blanked after the enum error
     assert check_fact_units(frame(fact()), metrics) == []
+
+
+def test_a_version_difference_quotes_one_version_at_least_and_names_two():
+    ok = {"source_a": "S002", "locator_a": "A propos de BioWin", "source_b": "S003",
+          "locator_b": ""}  # fmt: skip
+    assert check_version_differences(frame(ok)) == []
+    unquoted = ok | {"locator_a": ""}
+    same = ok | {"source_b": "S002"}
+    assert check_version_differences(frame(ok, unquoted, same)) == [
+        Problem("version_differences.csv", 3, "locator_a", "locator-missing",
+                "locator_a and locator_b are both empty: quote at least one version"),
+        Problem("version_differences.csv", 4, "source_b", "same-source",
+                "source_b is source_a (S002): name two versions"),
+    ]  # fmt: skip
+
+
+def test_locator_length_of_another_column():
+    long = {"locator_b": " ".join(["mot"] * 16)}
+    assert check_locator_length(frame(long), "version_differences.csv", "locator_b") == [
+        Problem("version_differences.csv", 2, "locator_b", "locator-length",
+                "the locator has 16 words, more than 15"),
+    ]  # fmt: skip

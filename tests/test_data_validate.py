@@ -53,7 +53,8 @@ def test_check_data_prints_a_summary_and_exits_0(capsys):
     for name in KEYS:
         with (paths.DATA_DIR / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
             rows = sum(1 for _ in csv.DictReader(handle))
-        assert f"  {name:<13}  {rows:>4}" in lines
+        # names padded to the longest, "version_differences" (19 characters)
+        assert f"  {name:<19}  {rows:>4}" in lines
     data = load_data(paths.DATA_DIR)
     per_source = data.facts["source_id"].astype(str).value_counts()
     s002 = next(line.split() for line in lines if line.startswith("  S002 "))

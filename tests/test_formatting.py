@@ -1,16 +1,14 @@
-"""Numbers, money, percentages, dates and bounds for fr (fr_BE) and en (en_GB), and the
-message catalogue (analysis.formatting, analysis.messages)."""
+"""Numbers, money, percentages, dates and bounds for fr (fr_BE) and en (en_GB)
+(analysis.present.formatting); the message catalogues are tested in test_messages.py."""
 
 import datetime as dt
 import math
 import re
 
 import pytest
-import yaml
 from babel.numbers import get_group_symbol
 
 from analysis.compute.growth import Bounded
-from analysis.present import messages
 from analysis.present.formatting import (
     FR_GROUP,
     FR_UNIT_SPACE,
@@ -28,7 +26,7 @@ from analysis.present.formatting import (
     fmt_value,
     rounding_for,
 )
-from analysis.present.messages import LANGS, MessageError, catalogue, placeholders, t
+from analysis.present.messages import t
 
 NNBSP = "\u202f"  # narrow no-break space: French digit groups
 NBSP = "\u00a0"  # no-break space: French number-unit separator
@@ -119,10 +117,10 @@ def test_stated_figures_keep_their_qualifier(value, unit, qualifier, fr, en):
 @pytest.mark.parametrize(
     ("quantity", "unit", "digits", "fr", "en"),
     [
-        # 1200 / 470 = 2.5532: a bound is rounded half-up like any figure (2.55), one
-        # rounding wherever it is shown
-        (Bounded(2.5532, "upper", strict=True), "ratio", None, f"moins de 2,55{NBSP}fois",
-         "less than 2.55 times"),
+        # 1200 / 470 = 2.5532 with two decimals: half-up "less than 2.55" would be false by
+        # 0.0032, a third of the last digit (more than a tenth): rounded outwards, 2.56
+        (Bounded(2.5532, "upper", strict=True), "ratio", None, f"moins de 2,56{NBSP}fois",
+         "less than 2.56 times"),
         # 81 000 / 1 670 = 48.503: the tight figure, "less than 48.5", not a looser 48.6
         (Bounded(48.503, "upper", strict=True), "EUR_thousand", None,
          f"moins de 48,5{NBSP}k€", "less than €48.5k"),
@@ -222,10 +220,20 @@ def test_french_elision_after_a_filled_template(text, fr):
     assert elide(text, "en") == text  # English untouched
 
 
-def test_every_bound_is_rounded_half_up():
-    # one rounding per quantity: never floor or ceiling, whatever the side
+def test_bounds_are_rounded_half_up_unless_that_makes_them_false():
+    # one rounding per quantity: half-up, whatever the side
     for direction in ("lower", "upper", "none", "mixed"):
         assert rounding_for(Bounded(48.503, direction)) == "half_up"  # type: ignore[arg-type]
+    # less than 48.503 k€ -> 48.5: 0.003 on the wrong side, within a tenth of 0.1
+    assert rounding_for(Bounded(48.503, "upper", True), "EUR_thousand") == "half_up"
+    assert fmt_quantity(Bounded(48.503, "upper", True), "EUR_thousand", "en") == "less than €48.5k"
+    # less than 2.4, no decimal: half-up "less than 2" would be false by 0.4 -> "less than 3"
+    assert rounding_for(Bounded(2.4, "upper", True), "ratio", 0) == "ceiling"
+    assert fmt_quantity(Bounded(2.4, "upper", True), "ratio", "en", 0) == "less than 3 times"
+    # more than 27.86 %, one decimal: "more than 27.9%" would be false by 0.04 -> 27.8
+    assert fmt_quantity(Bounded(27.86, "lower", True), "percent", "fr") == f"plus de 27,8{NBSP}%"
+    # an approximate bound is written "about": half-up
+    assert rounding_for(Bounded(2.4, "upper", True, True), "ratio", 0) == "half_up"
 
 
 @pytest.mark.parametrize(
@@ -261,37 +269,3 @@ def test_bad_input_names_the_parameter(call, message):
     with pytest.raises(ValueError) as err:
         call()
     assert str(err.value) == message
-
-
-# -- the message catalogue -------------------------------------------------------------------
-
-
-def test_every_message_has_both_languages_and_the_same_placeholders():
-    raw = yaml.safe_load(messages.CATALOGUE.read_text(encoding="utf-8"))
-    for key, texts in raw.items():
-        assert set(texts) == set(LANGS), key
-        assert placeholders(texts["fr"]) == placeholders(texts["en"]), key
-
-
-def test_the_catalogue_is_read_once():
-    assert catalogue() is catalogue()
-
-
-def test_t_fills_placeholders_and_ignores_extra_values():
-    assert t("qualifier.more_than", "fr", value="470", unused="x") == "plus de 470"
-    assert t("verdict.not_verifiable", "en") == "not verifiable"
-
-
-@pytest.mark.parametrize(
-    ("call", "message"),
-    [
-        (lambda: t("no.such.key", "fr"), "unknown message key 'no.such.key'"),
-        (lambda: t("verdict.conflict", "de"), "lang must be 'fr' or 'en', got 'de'"),
-        (lambda: t("qualifier.about", "en"), "message 'qualifier.about' needs a value for value"),
-    ],
-)
-def test_message_errors_are_clear_key_and_value_errors(call, message):
-    with pytest.raises(MessageError) as err:
-        call()
-    assert str(err.value) == message
-    assert isinstance(err.value, KeyError) and isinstance(err.value, ValueError)

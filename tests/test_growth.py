@@ -154,9 +154,10 @@ def test_nearly_minus_gives_an_approximate_lower_bound():
 
 @pytest.mark.parametrize(
     ("value", "half"),
-    [(7.8, 0.05), (18.75, 0.005), (470, 0.5), (2.6, 0.05), (0.04, 0.005)],
+    # half a unit of the last significant digit: "470" may be a rounded 465-475
+    [(7.8, 0.05), (18.75, 0.005), (470, 5), (1200, 50), (23, 0.5), (0.04, 0.005)],
 )
-def test_half_unit_of_the_last_written_digit(value, half):
+def test_half_unit_of_the_last_significant_digit(value, half):
     assert half_unit(value) == pytest.approx(half)
 
 
@@ -165,8 +166,10 @@ def test_ratio_range_and_supported_digits():
     low, high = ratio_range(7.8, 2.6)
     assert (low, high) == (pytest.approx(2.924528, abs=1e-6), pytest.approx(3.078431, abs=1e-6))
     assert supported_digits(low, high) == 0  # width 0.154 > 0.1: not even one decimal
-    # 1200 / 470 may be 1199.5 / 470.5 = 2.54942 up to 1200.5 / 469.5 = 2.55698: width 0.0076
-    assert supported_digits(*ratio_range(1200, 470)) == 2
+    # 1200 / 470 may be 1150 / 475 = 2.421 up to 1250 / 465 = 2.688: width 0.27, no decimal
+    assert supported_digits(*ratio_range(1200, 470)) == 0
+    # 123.4 / 56.7 may be 123.35 / 56.75 = 2.17357 up to 123.45 / 56.65 = 2.17917: two
+    assert supported_digits(*ratio_range(123.4, 56.7)) == 2
     assert supported_digits(2.0, 2.05) == 1  # width 0.05 <= 0.1
 
 

@@ -6,8 +6,9 @@ A *variant* is one report in one language. For each variant the build
    starts;
 2. computes an input hash (notebook, data, library source, parameters, pinned
    requirements) and skips the variant when its outputs are present and unchanged;
-3. otherwise executes the notebook with papermill in a worker process, renders the HTML
-   page and the PDF (:mod:`analysis.build.execute`, :mod:`analysis.build.export`) and moves the files into place atomically;
+3. otherwise executes the notebook with papermill in a worker process
+   (:mod:`analysis.build.execute`), renders the HTML page and the PDF
+   (:mod:`analysis.build.export`) and moves the files into place atomically;
 4. records parameters, hashes, package versions and timings in ``<out>/manifest.json``.
 
 Exit codes: 0 every variant built or up to date; 1 at least one variant failed; 2 invalid
@@ -37,7 +38,7 @@ from typing import Any
 from analysis import paths
 from analysis.build.registry import (
     FORMATS,
-    LANGUAGES,
+    LANGS,
     REGISTRY,
     ParameterError,
     Report,
@@ -162,6 +163,14 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
         help="YAML file of parameter values: `name: value`, or `report: {name: value}`",
     )
     parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="an edition of the data as of that date: only the sources published by then "
+        "(same as `-p as_of DATE`; written to its own files, never over the stated edition)",
+    )
+    parser.add_argument(
         "-p",
         "--param",
         dest="param",
@@ -195,7 +204,7 @@ def list_command(args: argparse.Namespace, reports: Mapping[str, Report] = REGIS
                 f"  default {default:<6} {param.help}{extra}"
             )
         lines.append("")
-    lines.append("Languages: " + ", ".join(LANGUAGES) + ".  Formats: " + ", ".join(FORMATS) + ".")
+    lines.append("Languages: " + ", ".join(LANGS) + ".  Formats: " + ", ".join(FORMATS) + ".")
     print("\n".join(lines))
     return EXIT_OK
 
@@ -234,7 +243,7 @@ class BuildConfig:
     """
 
     reports: list[Report]
-    langs: list[str] = field(default_factory=lambda: list(LANGUAGES))
+    langs: list[str] = field(default_factory=lambda: list(LANGS))
     formats: tuple[str, ...] = FORMATS
     params: dict[str, dict[str, object]] = field(default_factory=dict)
     out_dir: Path = paths.REPORTS_DIR
@@ -257,13 +266,60 @@ def load_params_file(
     except OSError as error:
         raise ParameterError(f"{path}: cannot read: {error.strerror or error}") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_parameters_loader(yaml))  # noqa: S506 - a safe loader
+    except RecursionError:
+        # A parameters file is two levels deep at most; the YAML reader recurses per level.
+        raise ParameterError(
+            f"{path}: nested too deeply: a parameters file maps names to values, or a report"
+            " to names and values (two levels at most)"
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(error, "problem", None) or str(error)
         raise ParameterError(f"{path}: not valid YAML{where}: {problem}") from None
     return parameters_from_mapping(data, reports, all_reports, str(path))
+
+
+def _parameters_loader(yaml: Any) -> Any:
+    """PyYAML's safe loader, except that dates stay text (the registry checks them by name)."""
+    timestamp = "tag:yaml.org,2002:timestamp"
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != timestamp]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
+
+
+def check_as_of_dates(config: BuildConfig) -> None:
+    """Refuse an ``as_of`` date before the first source of the data (``sources.csv``).
+
+    Only the standard library reads the table here; a missing or unreadable one is left
+    for the data validation to report.
+
+    Raises:
+        ParameterError: naming the date and the first source.
+    """
+    dates = {values.get("as_of") for values in config.params.values()} - {None}
+    if not dates:
+        return
+    import csv
+
+    from analysis.data.editions import AsOfError, check_as_of
+
+    try:
+        with (config.data_dir / "sources.csv").open(encoding="utf-8-sig", newline="") as stream:
+            rows = list(csv.DictReader(stream))
+        for when in sorted(dates):
+            check_as_of(rows, when)
+    except AsOfError as error:
+        raise ParameterError(str(error)) from None
+    except (OSError, KeyError, ValueError):
+        return
 
 
 def make_config(
@@ -291,9 +347,9 @@ def make_config(
     """
     names = list(dict.fromkeys(reports or registry))
     selected = [registry[check_choice("report", name, registry)] for name in names]
-    lang_list = list(dict.fromkeys(langs or LANGUAGES))
+    lang_list = list(dict.fromkeys(langs or LANGS))
     for lang in lang_list:
-        check_choice("language", lang, LANGUAGES)
+        check_choice("language", lang, LANGS)
     format_list = tuple(dict.fromkeys(formats or FORMATS))
     for kind in format_list:
         check_choice("format", kind, FORMATS)
@@ -305,9 +361,11 @@ def make_config(
     from_cli = [(name, value, True) for name, value in params]
     for name, values in resolve_parameters(selected, from_cli).items():
         resolved[name].update(values)
-    return BuildConfig(
+    config = BuildConfig(
         reports=selected, langs=lang_list, formats=format_list, params=resolved, **options
     )
+    check_as_of_dates(config)
+    return config
 
 
 def config_from_args(args: argparse.Namespace) -> BuildConfig:
@@ -323,7 +381,8 @@ def config_from_args(args: argparse.Namespace) -> BuildConfig:
         reports=_split(args.report) or None,
         langs=_split(args.lang) or None,
         formats=_split(args.format) or None,
-        params=[tuple(pair) for pair in args.param or []],
+        params=[tuple(pair) for pair in args.param or []]
+        + ([("as_of", args.as_of)] if args.as_of is not None else []),
         params_file=args.params,
         **options,
     )
@@ -338,9 +397,18 @@ class Variant:
     parameters: dict[str, object]
 
     @property
+    def stem(self) -> str:
+        """The edition's file name without extension, e.g. ``atmp_partnership--as_of-2024-01-31``.
+
+        The stated edition (every parameter at its default) is the report's name; another
+        edition has files of its own and never replaces it.
+        """
+        return self.report.file_stem(self.parameters)
+
+    @property
     def key(self) -> str:
-        """``<lang>/<report>``, as in the output paths and the manifest."""
-        return f"{self.lang}/{self.report.name}"
+        """``<lang>/<stem>``, as in the output paths and the manifest."""
+        return f"{self.lang}/{self.stem}"
 
 
 def plan(config: BuildConfig) -> list[Variant]:
@@ -411,6 +479,7 @@ class Inputs:
     data: str
     library: str
     requirements: str
+    messages: str
 
     def for_variant(self, variant: Variant, notebook: Path) -> dict[str, str]:
         """Return the variant's input hashes, ``combined`` being the one that decides."""
@@ -419,6 +488,7 @@ class Inputs:
             "notebook": file_hash(notebook),
             "data": self.data,
             "library": self.library,
+            "messages": self.messages,
             "requirements": self.requirements,
             "parameters": hashlib.sha256(parameters.encode("utf-8")).hexdigest(),
         }
@@ -428,11 +498,16 @@ class Inputs:
 
 
 def current_inputs(config: BuildConfig) -> Inputs:
-    """Hash the data folder, the library and the pinned requirements."""
+    """Hash the data folder, the library, the message catalogues and the pinned requirements."""
+    from analysis.present.messages import report_files
+
     return Inputs(
         data=data_hash(config.data_dir),
         library=library_hash(),
         requirements=file_hash(LOCK_REQUIREMENTS),
+        # Every kernel reads the reports' catalogues beside the notebooks (the shared one is
+        # part of the library).
+        messages=paths.hash_files(report_files(), paths.NOTEBOOKS_DIR),
     )
 
 
@@ -789,7 +864,8 @@ def _execute(
     tasks = {
         variant.key: render.VariantTask(
             key=variant.key,
-            report=variant.report.name,
+            # The worker names the files after it: each edition writes its own.
+            report=variant.stem,
             lang=variant.lang,
             notebook=str((config.notebooks_dir / variant.report.notebook).resolve()),
             parameters=variant.parameters,
@@ -956,6 +1032,7 @@ def _manifest_entry(
         "lang": variant.lang,
         "notebook": shown,
         "parameters": variant.parameters,
+        "edition": variant.report.edition(variant.parameters),
         "formats": list(config.formats),
         "inputs": hashes,
         "outputs": result.outputs,

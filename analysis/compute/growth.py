@@ -345,19 +345,69 @@ def split(total: Number, share: float) -> tuple[Number, Number]:
     return part, total * (1 - s)
 
 
-def half_unit(value: float) -> float:
-    """Half a unit of the last digit a stated figure is written with: the rounding it may hide.
+# -- the values a stated figure allows ------------------------------------------------------
 
-    ``7.8`` -> 0.05, ``18.75`` -> 0.005, ``470`` -> 0.5 (a whole number is taken as written
-    to the unit, as the data reads it).
+
+def half_unit(value: float) -> float:
+    """Half a unit of the last significant digit: 10 -> 5, 23 -> 0.5, 66.67 -> 0.005."""
+    d = Decimal(repr(float(value))).normalize()
+    exponent = d.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return 0.5 * 10.0**exponent if d != 0 else 0.5
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Where the true value of a stated figure can lie (``lo`` to ``hi``, ends open or not)."""
+
+    lo: float
+    hi: float
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def __add__(self, other: Interval) -> Interval:
+        return Interval(
+            self.lo + other.lo,
+            self.hi + other.hi,
+            self.lo_open or other.lo_open,
+            self.hi_open or other.hi_open,
+        )
+
+    def overlaps(self, other: Interval) -> bool:
+        """Whether both can hold at once."""
+        return self.can_be_at_most(other) and other.can_be_at_most(self)
+
+    def can_be_at_most(self, other: Interval) -> bool:
+        """Whether a value of ``self`` can be no larger than a value of ``other``."""
+        return self.lo < other.hi or (
+            self.lo == other.hi and not self.lo_open and not other.hi_open
+        )
+
+
+def interval(value: float, qualifier: str) -> Interval:
+    """The values a figure stated with ``qualifier`` allows (non-negative quantities).
+
+    "about 10" allows half a unit of its last significant digit either side (5 to 15),
+    "nearly 23" the same below (22.5 to 23), "more than 470" anything above 470.
 
     Raises:
-        ValueError: for a value that is not a finite number.
+        ValueError: for an unknown qualifier.
     """
-    d = Decimal(repr(_check_number("value", value)))
-    if d == d.to_integral_value():
-        return 0.5
-    return float(Decimal(5).scaleb(d.as_tuple().exponent - 1))
+    if qualifier not in QUALIFIERS:
+        raise ValueError(f"qualifier must be one of {', '.join(QUALIFIERS)}, got {qualifier!r}")
+    h = half_unit(value)
+    return {
+        "exact": Interval(value, value),
+        "about": Interval(max(value - h, 0.0), value + h),
+        "nearly": Interval(max(value - h, 0.0), value),
+        "more_than": Interval(value, math.inf, lo_open=True),
+        "at_least": Interval(value, math.inf),
+        "less_than": Interval(0.0, value, hi_open=True),
+        "at_most": Interval(0.0, value),
+    }[qualifier]
+
+
+# -- what a ratio of stated figures supports ------------------------------------------------
 
 
 def ratio_range(numerator: float, denominator: float) -> tuple[float, float]:
@@ -388,7 +438,8 @@ def supported_digits(low: float, high: float, most: int = 2) -> int:
 def supported_ratio(numerator: float, denominator: float, most: int = 2) -> tuple[Bounded, int]:
     """The ratio of two stated figures, as precise as the figures as written allow.
 
-    Each figure may hide a rounding of half its last digit (:func:`half_unit`); the ratio
+    Each figure may hide a rounding of half a unit of its last significant digit
+    (:func:`half_unit`: 7.8 may be 7.75 to 7.85, 1 200 may be 1 150 to 1 250); the ratio
     then lies between ``(n - hn) / (d + hd)`` and ``(n + hn) / (d - hd)``. The ratio is
     given with the most decimals (at most ``most``) for which one unit of the last decimal
     is at least the width of that range. When the whole range lies above (below) the

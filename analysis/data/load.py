@@ -19,6 +19,7 @@ CATEGORIES = {
     "organisations": ["type", "region", "country"],
     "events": ["date_precision", "date_basis", "kind"],
     "relations": ["relation"],
+    "version_differences": ["kind", "source_a", "source_b"],
     "assumptions": ["unit"],
 }
 DATES = {"sources": ["pub_date"], "events": ["date"]}
@@ -33,6 +34,7 @@ KEYS = {
     "organisations": "org_id",
     "events": "event_id",
     "relations": "relation_id",
+    "version_differences": "difference_id",
     "assumptions": "assumption_id",
 }
 
@@ -53,6 +55,7 @@ class Dataset:
     organisations: pd.DataFrame
     events: pd.DataFrame
     relations: pd.DataFrame
+    version_differences: pd.DataFrame
     assumptions: pd.DataFrame
     data_dir: Path
 

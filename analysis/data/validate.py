@@ -508,14 +508,28 @@ def check_ids_match_sources(df: pd.DataFrame, file: str, id_column: str) -> list
     return problems
 
 
-def check_locator_length(df: pd.DataFrame, file: str) -> list[Problem]:
+def check_locator_length(df: pd.DataFrame, file: str, column: str = "locator") -> list[Problem]:
     """A locator is a short excerpt: at most :data:`MAX_LOCATOR_WORDS` words."""
     problems = []
     for row, item in _rows(df):
-        words = len(str(item["locator"]).split())
+        words = len(str(item[column]).split())
         if words > MAX_LOCATOR_WORDS:
             message = f"the locator has {words} words, more than {MAX_LOCATOR_WORDS}"
-            problems.append(Problem(file, row, "locator", "locator-length", message))
+            problems.append(Problem(file, row, column, "locator-length", message))
+    return problems
+
+
+def check_version_differences(df: pd.DataFrame) -> list[Problem]:
+    """A difference between two versions quotes at least one of them, and two documents."""
+    file = "version_differences.csv"
+    problems = []
+    for row, item in _rows(df):
+        if _blank(item["locator_a"]) and _blank(item["locator_b"]):
+            message = "locator_a and locator_b are both empty: quote at least one version"
+            problems.append(Problem(file, row, "locator_a", "locator-missing", message))
+        if not _blank(item["source_a"]) and item["source_a"] == item["source_b"]:
+            message = f"source_b is source_a ({item['source_a']}): name two versions"
+            problems.append(Problem(file, row, "source_b", "same-source", message))
     return problems
 
 
@@ -603,6 +617,16 @@ RULES: list[tuple[tuple[str, ...], Callable[[Tables], list[Problem]]]] = [
         ((name,), lambda t, name=name: check_locator_length(t[name], f"{name}.csv"))
         for name in LOCATOR_TABLES
     ],
+    *[
+        (
+            ("version_differences",),
+            lambda t, col=col: check_locator_length(
+                t["version_differences"], "version_differences.csv", col
+            ),
+        )
+        for col in ("locator_a", "locator_b")
+    ],
+    (("version_differences",), lambda t: check_version_differences(t["version_differences"])),
 ]
 
 

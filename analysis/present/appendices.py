@@ -125,6 +125,8 @@ def _parameter_rows(doc: Document, stated: Mapping[str, Indicator]) -> list[list
     names = list(doc.parameters) + [a for a in doc.assumptions if a not in doc.parameters]
     table = doc.ds.assumptions
     for name in names:
+        if name == "as_of":  # the edition's date: stated in the title block
+            continue
         value = doc.parameters.get(name)
         in_data = name in set(table["assumption_id"].astype(str))
         if in_data:

@@ -37,6 +37,7 @@ import pandas as pd
 
 from analysis.compute.indicators import STATED, Indicator, assumption
 from analysis.data.load import Dataset
+from analysis.parameters import PARAMETERS, parse_date
 from analysis.present import formatting
 from analysis.present.blocks import (
     Blocks,
@@ -52,15 +53,6 @@ from analysis.present.blocks import (
 )
 from analysis.present.figures import source_line
 from analysis.present.messages import catalogue, check_lang, has, placeholders, t
-
-#: Scenario parameters the methodology appendix explains, with the unit of their value.
-PARAMETERS = {
-    "cagr_tolerance": "percentage_points",
-    "share_sum_tolerance": "percentage_points",
-    "public_share": "percent",
-    "direct_jobs": "jobs",
-    "indirect_jobs": "jobs",
-}
 
 #: Marker that splits a qualifier template around its value.
 _SLOT = "\x00"
@@ -111,13 +103,13 @@ class Document:
         check_lang(lang)
         if not has(f"report.{name}.title"):
             raise ValueError(f"name must be a report with a title in the catalogue, got {name!r}")
-        unknown = set(parameters) - set(PARAMETERS)
+        unknown = set(parameters) - (set(PARAMETERS) - {"lang"})
         if unknown:
             raise ValueError(f"unknown parameters: {', '.join(sorted(unknown))}")
         self.ds = ds
         self.name = name
         self.lang = lang
-        self.parameters: dict[str, float | None] = dict(parameters)
+        self.parameters: dict[str, object] = dict(parameters)
         self._facts: dict[str, None] = {}
         self._events: dict[str, None] = {}
         self._indicators: dict[tuple[str, str], Indicator] = {}
@@ -349,7 +341,10 @@ class Document:
             (t("report.meta.period", lang), period),
             (t("report.meta.data_date", lang), formatting.fmt_date(data_date, lang)),
         ]
-        if edition != data_date:
+        as_of = self.as_of()
+        if as_of is not None:
+            rows.append((t("report.meta.as_of", lang), formatting.fmt_date(as_of, lang)))
+        elif edition != data_date:
             rows.append((t("report.meta.edition", lang), formatting.fmt_date(edition, lang)))
         rows += [
             (t("report.meta.data_version", lang), self.data_version()),
@@ -369,8 +364,14 @@ class Document:
         """The scenario parameters given, in words (empty when every figure is as stated)."""
         return self._scenario_text()
 
+    def as_of(self) -> dt.date | None:
+        """The date of an edition "as of" a date (``as_of`` parameter), or None."""
+        value = self.parameters.get("as_of")
+        return None if value is None else parse_date(value)
+
     def _scenario_text(self) -> str:
-        given = [(k, v) for k, v in self.parameters.items() if v is not None]
+        # An edition as of a date states the sources' figures: it is no scenario.
+        given = [(k, v) for k, v in self.parameters.items() if v is not None and k != "as_of"]
         if not given:
             return ""
         parts = [
@@ -384,11 +385,20 @@ class Document:
         ]
         return t("report.list_separator", self.lang).join(parts)
 
-    def _param_value(self, name: str, value: float) -> str:
-        unit = PARAMETERS[name]
+    def _param_value(self, name: str, value: object) -> str:
+        if name in PARAMETERS:
+            declared = PARAMETERS[name]
+            unit, scale = declared.unit, declared.scale
+        else:  # an assumption of assumptions.csv
+            table = self.ds.assumptions
+            unit = str(table.loc[table["assumption_id"].astype(str) == name, "unit"].iloc[0])
+            scale = 1
+        if unit == "date":
+            return formatting.fmt_date(parse_date(value), self.lang)
+        number = float(value) * scale  # type: ignore[arg-type]
         if unit == "percent":
-            return formatting.fmt_percent(value * 100, self.lang)
-        return formatting.fmt_value(value, unit, self.lang)
+            return formatting.fmt_percent(number, self.lang)
+        return formatting.fmt_value(number, unit, self.lang)
 
     def tile(self, ind: Indicator, name: str, **values: object) -> Tile:
         """A key figure: the indicator's value, ``summary.tile.<name>`` and its ``.note``.
@@ -411,7 +421,7 @@ class Document:
         """A key figure that is a count made by the report itself (e.g. audit verdicts)."""
         return Tile(
             number=self._value(int(count)),
-            unit=self.t(f"summary.tile.{name}"),
+            unit=self.t(f"summary.tile.{name}", n=int(count)),
             meaning=self.t(f"summary.tile.{name}.note", **values),
             source=self.t("summary.tile.source_audit"),
             fact_ids=(),

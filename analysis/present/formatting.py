@@ -16,7 +16,9 @@ number from its unit or sign ("34,6 %", "48,6 M€", "5 ans"). English writes "�
 Rounding is half-up (6.75 -> 6.8), for every figure, bounds included: a quantity has one
 rounding wherever it is shown (chart, table, prose), and a bound is written as its tight
 figure at the precision shown ("less than €48.5k" for less than 48.503), never rounded
-outwards into a looser one ("less than €48.6k"). Its qualifier reads at that precision.
+outwards into a looser one ("less than €48.6k"); only a bound that half-up rounding would
+put on the wrong side by more than a tenth of its last digit is rounded outwards
+(:func:`rounding_for`).
 
 A figure carries one qualifier (:attr:`analysis.compute.growth.Bounded.wording`): a bound
 that rests on an approximate figure is written as that approximate figure ("about €58M",
@@ -264,19 +266,36 @@ def fmt_quantity(quantity: Bounded | float, unit: str, lang: str, digits: int | 
     """
     check_lang(lang)
     q = quantity if isinstance(quantity, Bounded) else Bounded(_finite(quantity, "quantity"))
-    text = fmt_value(q.value, unit, lang, digits, rounding_for(q))
+    text = fmt_value(q.value, unit, lang, digits, rounding_for(q, unit, digits))
     return t(f"qualifier.{q.wording}", lang, value=text)
 
 
-def rounding_for(quantity: Bounded) -> str:
-    """Return the rounding a quantity is printed with: ``half_up``, for every quantity.
+def rounding_for(quantity: Bounded, unit: str | None = None, digits: int | None = None) -> str:
+    """Return the rounding a quantity is printed with: ``half_up``, bounds included.
 
-    A bound is not rounded outwards: its tight figure, rounded half-up, is the one the
-    chart, the table and the prose all show (see the module doc). Kept as the one place
-    where a rounding is chosen.
+    A bound is not rounded outwards into a looser figure: its tight figure, rounded
+    half-up, is what the chart, the table and the prose show ("less than €48.5k" for less
+    than 48.503, a shift of 0.003, within a tenth of the last digit). Only when half-up
+    rounding would put an exact bound on the wrong side by more than a tenth of its last
+    digit is it rounded outwards instead (less than 2.4 shown without decimals is "less than
+    3", not a false "less than 2"); this needs ``unit`` (and ``digits``, as for
+    :func:`fmt_value`).
+
+    Raises:
+        ValueError: for a quantity that is not a :class:`Bounded` figure or an unknown unit.
     """
     if not isinstance(quantity, Bounded):
         raise ValueError(f"quantity must be a Bounded figure, got {quantity!r}")
+    if unit is None or quantity.approximate or quantity.direction not in ("lower", "upper"):
+        return "half_up"
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    v = _finite(quantity.value)
+    n = 2 if unit == "ratio" and digits is None else _auto_digits(v, digits, UNITS[unit])
+    shift = float(_quantize(v, n, "half_up")) - v
+    wrong_side = shift > 0 if quantity.direction == "lower" else shift < 0
+    if wrong_side and abs(shift) > 10.0**-n / 10:
+        return "floor" if quantity.direction == "lower" else "ceiling"
     return "half_up"
 
 
