@@ -243,6 +243,9 @@ def test_jobs_period_is_the_stated_horizon(ds):
     # a scenario's jobs are over the same horizon
     scenario = ind.jobs(ds, direct_jobs=500)
     assert scenario.projected_direct.period_text("en") == "within five years of January 2024"
+    both = ind.jobs(ds, direct_jobs=500, indirect_jobs=1000)  # no stated period at all
+    assert both.projected_total.period is None
+    assert both.projected_total.period_text("fr") == "dans les cinq ans suivant janvier 2024"
 
 
 def test_jobs_scenario(ds):

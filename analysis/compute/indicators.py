@@ -387,7 +387,7 @@ class Indicator:
         return before.strip(), figure, after.strip()
 
     def number_text(self, lang: str) -> str:
-        """:meth:`text` without the unit, for a table whose header gives it: ``moins de 2,55``.
+        """:meth:`text` without the unit, for a table whose header gives it: ``plus de 1 670``.
 
         A figure stated in words stays in words.
         """
@@ -771,7 +771,7 @@ def jobs(
     years = horizon.value
 
     def ind(key: str, q: Bounded, unit: str, ids: tuple[str, ...], **kw: Any) -> Indicator:
-        if kw.get("period") is not None:  # the projection's period is the stated horizon
+        if "period" in kw:  # a projection: its period is the stated horizon, even in a scenario
             kw["period_words"] = within
         return _indicator(f"jobs.{key}", q, unit, ids, **kw)
 
