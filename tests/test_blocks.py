@@ -114,7 +114,7 @@ def test_figure_block_is_numbered_and_names_no_url(ds):
 
 def test_summary_size_is_checked(ds):
     doc = Document(ds, "sector_overview", "en")
-    tile = doc.count_tile(3, "conflicts", checks=10)
+    tile = doc.count_tile(3, "conflicts", findings=10, changed=1)
     with pytest.raises(ValueError, match="4 to 6 tiles"):
         doc.summary([tile] * 3, ["a", "b", "c"])
     with pytest.raises(ValueError, match="3 to 5 sentences"):

@@ -13,12 +13,11 @@ from typing import Any
 
 from analysis import paths
 from analysis.build.export import (
-    Attachment,
     PageContext,
-    html_to_pdf,
     install_parameter_inspection,
     notebook_to_html,
 )
+from analysis.build.pdf import PdfPage, fonts, notebook_to_pdf, warm_up
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -159,6 +158,7 @@ def init_worker(
     if warm:
         _WORKER["kernel"] = _WarmKernel(_WORKER["env"], kernel_cwd, preload)
     prepare_worker()
+    warm_up()  # here, not in prepare_worker: a process that compiled Typst must not fork
     import multiprocessing.util
 
     multiprocessing.util.Finalize(None, _close_warm_kernel, exitpriority=10)
@@ -168,7 +168,7 @@ _PREPARED: list[bool] = []
 
 
 def prepare_worker() -> None:
-    """Import the heavy modules and render a small page once, so that reports do not wait.
+    """Import the heavy modules, render a small page and find the PDF's fonts once.
 
     Run in each worker, or once in the process that workers are forked from.
     """
@@ -180,13 +180,13 @@ def prepare_worker() -> None:
     import papermill  # noqa: F401
 
     install_parameter_inspection()
-    # First use loads fonts and Pango and imports what rendering needs: do it now, with a
-    # page that uses the same features as a report.
+    # First use imports what rendering needs: do it now, with a page that uses the same
+    # features as a report.
     sample = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_markdown_cell("# Warm-up\n\n## Section\n\n| a |\n|---|\n| 1 |")]
     )
-    text, _ = notebook_to_html(sample, PageContext(lang="en", author="warm-up"))
-    html_to_pdf(text, [Attachment("warm-up.txt", "warm-up", "warm-up")])
+    notebook_to_html(sample, PageContext(lang="en", author="warm-up"))
+    fonts()
     _PREPARED.append(True)
 
 
@@ -399,7 +399,7 @@ def run_variant(task: VariantTask) -> VariantResult:
         page = PageContext(
             lang=task.lang, author=task.author, created=task.created, notebook_dir=cwd
         )
-        text, attachments = notebook_to_html(executed, page)
+        text, _ = notebook_to_html(executed, page)
         if "html" in task.formats:
             files["html"] = text.encode("utf-8")
         result.timings["html"] = round(time.perf_counter() - step, 3)
@@ -407,7 +407,8 @@ def run_variant(task: VariantTask) -> VariantResult:
             stage = "pdf"
             _send(task.key, "rendering", "pdf")
             step = time.perf_counter()
-            files["pdf"] = html_to_pdf(text, attachments, created_dt, base_url=cwd)
+            pdf_page = PdfPage(lang=task.lang, author=task.author, created=created_dt)
+            files["pdf"] = notebook_to_pdf(executed, pdf_page)
             result.timings["pdf"] = round(time.perf_counter() - step, 3)
 
         stage = "write"

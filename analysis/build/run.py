@@ -64,7 +64,7 @@ RECORDED_PACKAGES = (
     "nbclient",
     "nbconvert",
     "ipykernel",
-    "weasyprint",
+    "typst",
     "pandas",
     "matplotlib",
 )

@@ -1,8 +1,9 @@
 """Imported once by the build's fork server: the report workers start from this state.
 
-Importing it loads papermill, nbconvert and WeasyPrint and renders a small page, so that
-each worker forked from the server starts ready instead of paying for it (see
-:func:`analysis.build.execute.prepare_worker`).
+Importing it loads papermill and nbconvert, renders a small page and finds the PDF's fonts,
+so that each worker forked from the server starts ready instead of paying for it (see
+:func:`analysis.build.execute.prepare_worker`). It never compiles a PDF: Typst's threads
+would not survive the fork.
 """
 
 import signal
