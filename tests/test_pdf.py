@@ -268,7 +268,7 @@ def test_running_header_names_the_section_in_force_at_the_top_of_the_page():
     assert furniture[1] == ("Header test Alpha", "Page 2 of 3")
     assert furniture[2] == ("Header test Gamma", "Page 3 of 3")
     body = reader.pages[1].extract_text().splitlines()
-    assert body[1].startswith("to fill pages.")  # Alpha's text opens page 2
+    assert body[1].strip() in filler(120).runs[0].text  # Alpha's text opens page 2
     assert "Beta" in body
     assert reader.pages[2].extract_text().splitlines()[1] == "Gamma"
 
