@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from analysis import load_data
+from analysis.compute import indicators
 from analysis.present import charts, figures
 from analysis.present.messages import catalogue, placeholders
 
@@ -69,6 +70,29 @@ def made(ds):
 
 
 # -- the Figure -----------------------------------------------------------------------------
+
+
+#: Two qualifiers stacked on one figure, and French "de" left before a vowel.
+STACKED_HEDGE = re.compile(
+    r"\b(plus|moins) d'environ|\b(au moins|au plus|près de|plus de|moins de) (d')?environ"
+    r"|\b(more than|less than|at least|at most|nearly|over|under) (about|around)",
+    re.IGNORECASE,
+)
+NOT_ELIDED = re.compile(r"\b(de|que) (environ|au moins|au plus)\b")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_label_stacks_two_qualifiers_or_misses_an_elision(ds, made, lang):
+    figs = [made[key, lang] for key in figures.KEYS] + [
+        figures.funding(ds, lang, public_share=0.5),
+        figures.jobs(ds, lang, direct_jobs=600, indirect_jobs=1500),
+        figures.market(ds, lang, tolerance=2.0),
+    ]
+    for fig in figs:
+        for text in (fig.svg, fig.alt, fig.caption):
+            assert not STACKED_HEDGE.search(text), (fig.key, STACKED_HEDGE.search(text))
+            assert not NOT_ELIDED.search(text), (fig.key, NOT_ELIDED.search(text))
+        assert not re.search(r"2024\s*[–-]\s*2029", fig.alt + fig.caption), fig.key
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -229,14 +253,15 @@ def test_funding_alt_gives_every_segment(made):
         f"public environ 48,6{NBSP}M€ (environ 60{NBSP}%)",
         f"privé environ 32,4{NBSP}M€ (environ 40{NBSP}%)",
         f"près de 23{NBSP}M€ octroyés en 2023",
-        f"au moins environ 58{NBSP}M€ restant à octroyer",
+        # 81 - nearly 23 = at least about 58: one qualifier
+        f"environ 58{NBSP}M€ restant à octroyer",
     ):
         assert text in fr
     for text in (
         "public about €48.6M (about 60%)",
         "private about €32.4M (about 40%)",
         "nearly €23M granted in 2023",
-        "at least about €58M still to be granted",
+        "about €58M still to be granted",
     ):
         assert text in en
 
@@ -260,10 +285,11 @@ def test_jobs_caption_alt_and_source(made):
     for text in (
         f"6{NNBSP}000",
         f"dont plus de 2{NNBSP}100 directs",
-        f"en 5{NBSP}ans (plus de 1{NNBSP}670)",
+        # the horizon in the text's words ("cinq prochaines années")
+        f"en cinq ans (plus de 1{NNBSP}670)",
     ):
         assert text in fr.caption
-    assert "in 5 years (more than 1,670)" in en.caption
+    assert "in five years (more than 1,670)" in en.caption
     assert "of which more than 2,100 direct" in en.caption
     # the current indirect jobs are derived, an upper bound
     assert f"moins de 3{NNBSP}900 indirects" in fr.alt
@@ -275,7 +301,7 @@ def test_jobs_caption_alt_and_source(made):
 
 def test_jobs_scenario(ds):
     fig = figures.jobs(ds, "en", direct_jobs=600, indirect_jobs=1500)
-    assert "would create in 5 years in the chosen scenario (2,100)" in fig.caption
+    assert "would create in five years in the chosen scenario (2,100)" in fig.caption
     assert "2,100, of which 600 direct and 1,500 indirect" in fig.alt
     assert fig.fact_ids == ("F002-10", "F002-26", "F002-27", "F003-06", "F003-22", "F003-23")
 
@@ -283,23 +309,32 @@ def test_jobs_scenario(ds):
 # -- EU shares ------------------------------------------------------------------------------
 
 
-def test_eu_shares(made):
+def test_eu_shares(made, ds):
     fr, en = made["eu_shares", "fr"], made["eu_shares", "en"]
     assert fr.caption.endswith(f"dans la population de l'UE (2,6{NBSP}%).")
     assert en.caption.endswith("against Belgium's share of the EU population (2.6%).")
     for text in (
-        f"Emplois{NBSP}: 7,8{NBSP}%, 3,0{NBSP}fois la part de la population, 3e en Europe",
-        f"Exportations{NBSP}: 18,7{NBSP}%, 7,2{NBSP}fois la part de la population, 2e en Europe",
-        f"Investissements de R&D{NBSP}: 19,3{NBSP}%, 7,4{NBSP}fois la part de la population, "
-        "1re en Europe",
+        # as precise as shares written to one decimal allow: 7.8 / 2.6 lies within
+        # 2.92-3.08 (about 3), 18.7 / 2.6 within 7.04-7.35 and 19.3 / 2.6 within
+        # 7.26-7.59 (more than 7)
+        f"Emplois{NBSP}: 7,8{NBSP}%, environ 3{NBSP}fois la part de la population, 3e en Europe",
+        f"Exportations{NBSP}: 18,7{NBSP}%, plus de 7{NBSP}fois la part de la population, "
+        "2e en Europe",
+        f"Investissements de R&D{NBSP}: 19,3{NBSP}%, plus de 7{NBSP}fois la part de la "
+        "population, 1re en Europe",
     ):
         assert text in fr.alt
     for text in (
-        "Jobs: 7.8%, 3.0× the population share, 3rd in Europe",
-        "Exports: 18.7%, 7.2× the population share, 2nd in Europe",
-        "R&D investment: 19.3%, 7.4× the population share, 1st in Europe",
+        "Jobs: 7.8%, about 3 times the population share, 3rd in Europe",
+        "Exports: 18.7%, more than 7 times the population share, 2nd in Europe",
+        "R&D investment: 19.3%, more than 7 times the population share, 1st in Europe",
     ):
         assert text in en.alt
+    # one rounding per quantity: the chart label is the indicator's text, as in the tables
+    e = indicators.eu_shares(ds)
+    for lang, fig in (("fr", fr), ("en", en)):
+        for item in (e.jobs_multiple, e.exports_multiple):
+            assert item.text(lang) in fig.svg, item.text(lang)
     assert fr.source == S002_S003["fr"] and en.source == S002_S003["en"]
 
 
@@ -321,13 +356,13 @@ def test_market_caption_and_source(made):
     assert fr.caption == (
         f"Marché des ATMP{NBSP}: tailles annoncées pour 2025 et 2032, trajectoire du TCAC "
         f"annoncé pour 2019–2025 (plus de 36{NBSP}%) prolongé jusqu'en 2032, et trajectoire du "
-        f"taux qu'impliquent les deux tailles (environ 34,6{NBSP}%), soit un écart de plus "
+        f"taux qu'impliquent les deux tailles (environ 34,6{NBSP}%), soit un écart "
         f"d'environ 1,4{NBSP}pp, au-delà de la tolérance de 1,0{NBSP}pp."
     )
     assert en.caption == (
         "ATMP market: sizes stated for 2025 and 2032, path of the CAGR stated for 2019–2025 "
         "(more than 36%) continued to 2032, and path of the rate the two sizes imply (about "
-        "34.6%), a gap of more than about 1.4 pp, beyond the 1.0 pp tolerance."
+        "34.6%), a gap of about 1.4 pp, beyond the 1.0 pp tolerance."
     )
     assert fr.source == f"Source{NBSP}: {S002_FR}."
     assert en.source == f"Source: {S002_EN}."
@@ -338,16 +373,17 @@ def test_market_alt(made):
     for text in (
         f"environ 10{NBSP}Md€ en 2025",
         f"environ 80{NBSP}Md€ en 2032",
-        f"moins d'environ 1,58{NBSP}Md€ en 2019",
-        f"plus d'environ 86,1{NBSP}Md€ en 2032",
+        # the side of these bounds is the point: after the figure, one qualifier
+        f"environ 1,58{NBSP}Md€ ou moins en 2019",
+        f"environ 86,1{NBSP}Md€ ou plus en 2032",
         f"environ 34,6{NBSP}% par an",
     ):
         assert text in fr
     for text in (
         "about €10bn in 2025",
         "about €80bn in 2032",
-        "less than about €1.58bn in 2019",
-        "more than about €86.1bn in 2032",
+        "about €1.58bn or less in 2019",
+        "about €86.1bn or more in 2032",
         "about 34.6% a year",
     ):
         assert text in en
@@ -421,7 +457,7 @@ def test_numbers_follow_the_data(ds):
     facts.loc[facts["fact_id"] == "F004-08", "value"] = 9.0
     changed = dataclasses.replace(ds, facts=facts)
     assert "€90M budget" in figures.funding(changed, "en").caption
-    assert "at least about €67M still to be granted" in figures.funding(changed, "en").alt
+    assert "about €67M still to be granted" in figures.funding(changed, "en").alt  # 90 - 23
     assert "about €70bn in 2032" in figures.market(changed, "en").alt
     assert "9 hospitals" in figures.clusters(changed, "en").alt
 

@@ -3,6 +3,7 @@
 
 import datetime as dt
 import math
+import re
 
 import pytest
 from babel.numbers import get_group_symbol
@@ -12,6 +13,7 @@ from analysis.present.formatting import (
     FR_GROUP,
     FR_UNIT_SPACE,
     UNITS,
+    elide,
     fmt_date,
     fmt_fact,
     fmt_money,
@@ -22,7 +24,9 @@ from analysis.present.formatting import (
     fmt_quantity,
     fmt_ratio,
     fmt_value,
+    rounding_for,
 )
+from analysis.present.messages import t
 
 NNBSP = "\u202f"  # narrow no-break space: French digit groups
 NBSP = "\u00a0"  # no-break space: French number-unit separator
@@ -55,11 +59,12 @@ def test_babel_still_groups_french_digits_with_a_narrow_no_break_space():
         (lambda lang: fmt_percent(28.395, lang, 2), f"28,40{NBSP}%", "28.40%"),
         (lambda lang: fmt_pp(1.41, lang), f"1,4{NBSP}pp", "1.4 pp"),
         (lambda lang: fmt_pp(-1.41, lang), f"-1,4{NBSP}pp", "-1.4 pp"),
-        (lambda lang: fmt_ratio(7.1923, lang), f"7,19{NBSP}fois", "7.19×"),
+        (lambda lang: fmt_ratio(7.1923, lang), f"7,19{NBSP}fois", "7.19 times"),
         (lambda lang: fmt_value(5, "years", lang), f"5{NBSP}ans", "5 years"),
         (lambda lang: fmt_value(2, "rank", lang), f"rang{NBSP}2", "rank 2"),
         (lambda lang: fmt_value(6000, "jobs", lang), f"6{NNBSP}000", "6,000"),
-        (lambda lang: fmt_value(3.0000000000000004, "ratio", lang), f"3,00{NBSP}fois", "3.00×"),
+        (lambda lang: fmt_value(3.0000000000000004, "ratio", lang), f"3,00{NBSP}fois",
+         "3.00 times"),
         (lambda lang: fmt_value(1.41, "percentage_points", lang), f"1,4{NBSP}pp", "1.4 pp"),
     ],
 )  # fmt: skip
@@ -112,21 +117,27 @@ def test_stated_figures_keep_their_qualifier(value, unit, qualifier, fr, en):
 @pytest.mark.parametrize(
     ("quantity", "unit", "digits", "fr", "en"),
     [
-        # 1200 / 470 = 2.5532: an upper bound is rounded up so it stays true
+        # 1200 / 470 = 2.5532 with two decimals: half-up "less than 2.55" would be false by
+        # 0.0032, a third of the last digit (more than a tenth): rounded outwards, 2.56
         (Bounded(2.5532, "upper", strict=True), "ratio", None, f"moins de 2,56{NBSP}fois",
-         "less than 2.56×"),
-        # 1670 / 6000 = 27.833 %: a lower bound is rounded down
+         "less than 2.56 times"),
+        # 81 000 / 1 670 = 48.503: the tight figure, "less than 48.5", not a looser 48.6
+        (Bounded(48.503, "upper", strict=True), "EUR_thousand", None,
+         f"moins de 48,5{NBSP}k€", "less than €48.5k"),
+        # 1670 / 6000 = 27.833 %
         (Bounded(27.8333, "lower", strict=True), "percent", None, f"plus de 27,8{NBSP}%",
          "more than 27.8%"),
         (Bounded(3900, "upper", strict=True), "jobs", None, f"moins de 3{NNBSP}900",
          "less than 3,900"),
+        # One qualifier: 81 - nearly 23 = at least about 58 is written "about 58"
         (Bounded(58, "lower", approximate=True), "EUR_million", None,
-         f"au moins environ 58{NBSP}M€", "at least about €58M"),
-        # an approximate bound is rounded half-up: 1.58040 -> 1.58
+         f"environ 58{NBSP}M€", "about €58M"),
+        # about 10 / (more than 1.36)^6 = less than about 1.5804 -> "about 1.58"
         (Bounded(1.5804, "upper", strict=True, approximate=True), "EUR_billion", 2,
-         f"moins d'environ 1,58{NBSP}Md€", "less than about €1.58bn"),
+         f"environ 1,58{NBSP}Md€", "about €1.58bn"),
+        # about 10 * (more than 1.36)^7 = more than about 86.054 -> "about 86.1"
         (Bounded(86.054, "lower", strict=True, approximate=True), "EUR_billion", 1,
-         f"plus d'environ 86,1{NBSP}Md€", "more than about €86.1bn"),
+         f"environ 86,1{NBSP}Md€", "about €86.1bn"),
         (Bounded(22.381, "mixed"), "percent", None, f"environ 22,4{NBSP}%", "about 22.4%"),
         (48.6, "EUR_million", None, f"48,6{NBSP}M€", "€48.6M"),
     ],
@@ -134,6 +145,95 @@ def test_stated_figures_keep_their_qualifier(value, unit, qualifier, fr, en):
 def test_computed_bounds(quantity, unit, digits, fr, en):
     assert fmt_quantity(quantity, unit, "fr", digits) == fr
     assert fmt_quantity(quantity, unit, "en", digits) == en
+
+
+#: Two qualifiers stacked on one figure ("at least about"), in either language.
+STACKED_HEDGE = re.compile(
+    r"\b(plus|moins) d'environ|\b(au moins|au plus|près de|plus de|moins de) environ"
+    r"|\b(more than|less than|at least|at most|nearly|over|under) (about|around)",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("direction", ["lower", "upper", "mixed", "none"])
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_computed_figure_stacks_two_qualifiers(direction, strict, lang):
+    # every kind of approximate computed figure reads with one qualifier
+    q = Bounded(58, direction, strict, approximate=True)  # type: ignore[arg-type]
+    text = fmt_quantity(q, "EUR_million", lang)
+    assert text == {"fr": f"environ 58{NBSP}M€", "en": "about €58M"}[lang]
+    assert not STACKED_HEDGE.search(text)
+    directed = t(f"qualifier.{q.directed_wording}", lang, value="58")
+    assert not STACKED_HEDGE.search(directed)
+
+
+def test_the_stacked_hedge_pattern_catches_the_old_wordings():
+    # the pattern the report tests use would have caught the old texts
+    for old in (
+        "au moins environ 58 M€",
+        "plus d'environ 86,1 Md€",
+        "au plus environ 28,4 %",
+        "moins d'environ 1,58 Md€",
+        "at least about €58M",
+        "more than about €86.1bn",
+    ):
+        assert STACKED_HEDGE.search(old), old
+    for one in (
+        "environ 58 M€ ou plus",
+        "about €86.1bn or more",
+        "près des deux tiers",
+        "nearly two thirds",
+        "plus de 470",
+        "about €10bn",
+    ):
+        assert not STACKED_HEDGE.search(one), one
+
+
+def test_directed_wording_keeps_the_side_after_the_figure():
+    # where the side is the point: "about €86.1bn or more" / "environ 86,1 Md€ ou plus"
+    more = Bounded(86.054, "lower", strict=True, approximate=True)
+    less = Bounded(1.5804, "upper", strict=True, approximate=True)
+    assert t(f"qualifier.{more.directed_wording}", "en", value="€86.1bn") == (
+        "about €86.1bn or more"
+    )
+    assert t(f"qualifier.{more.directed_wording}", "fr", value=f"86,1{NBSP}Md€") == (
+        f"environ 86,1{NBSP}Md€ ou plus"
+    )
+    assert t(f"qualifier.{less.directed_wording}", "en", value="€1.58bn") == "about €1.58bn or less"
+    assert t(f"qualifier.{less.directed_wording}", "fr", value="1,58") == "environ 1,58 ou moins"
+
+
+@pytest.mark.parametrize(
+    ("text", "fr"),
+    [
+        ("une hausse de environ 22,4 %", "une hausse d'environ 22,4 %"),
+        ("un écart de au moins 15", "un écart d'au moins 15"),
+        ("moins que environ 3", "moins qu'environ 3"),
+        ("De environ 3", "D'environ 3"),
+        ("de la tolérance de 1,0 pp", "de la tolérance de 1,0 pp"),  # nothing to elide
+        ("de envol", "de envol"),  # a whole word only
+    ],
+)
+def test_french_elision_after_a_filled_template(text, fr):
+    assert elide(text, "fr") == fr
+    assert elide(text, "en") == text  # English untouched
+
+
+def test_bounds_are_rounded_half_up_unless_that_makes_them_false():
+    # one rounding per quantity: half-up, whatever the side
+    for direction in ("lower", "upper", "none", "mixed"):
+        assert rounding_for(Bounded(48.503, direction)) == "half_up"  # type: ignore[arg-type]
+    # less than 48.503 k€ -> 48.5: 0.003 on the wrong side, within a tenth of 0.1
+    assert rounding_for(Bounded(48.503, "upper", True), "EUR_thousand") == "half_up"
+    assert fmt_quantity(Bounded(48.503, "upper", True), "EUR_thousand", "en") == "less than €48.5k"
+    # less than 2.4, no decimal: half-up "less than 2" would be false by 0.4 -> "less than 3"
+    assert rounding_for(Bounded(2.4, "upper", True), "ratio", 0) == "ceiling"
+    assert fmt_quantity(Bounded(2.4, "upper", True), "ratio", "en", 0) == "less than 3 times"
+    # more than 27.86 %, one decimal: "more than 27.9%" would be false by 0.04 -> 27.8
+    assert fmt_quantity(Bounded(27.86, "lower", True), "percent", "fr") == f"plus de 27,8{NBSP}%"
+    # an approximate bound is written "about": half-up
+    assert rounding_for(Bounded(2.4, "upper", True, True), "ratio", 0) == "half_up"
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,13 @@ from analysis.compute.growth import (
     Bounded,
     annual_rate,
     cagr,
+    half_unit,
     implied_start,
     project,
+    ratio_range,
     split,
+    supported_digits,
+    supported_ratio,
     years_between,
 )
 
@@ -134,15 +138,69 @@ def test_about_is_a_central_value_that_keeps_the_other_side():
     rate = Bounded.from_qualifier(0.36, "more_than")
     start = implied_start(about_10, rate, 6)  # about 10 / (more than 1.36)^6
     assert (start.bound, start.strict, start.approximate) == ("upper", True, True)
-    assert start.wording == "less_than_about"
+    # One qualifier: an approximate bound is written as the approximate figure, its side
+    # kept only by the directed wording.
+    assert (start.wording, start.directed_wording) == ("about", "about_or_less")
     end = project(about_10, rate, 7)
-    assert (end.bound, end.wording) == ("lower", "more_than_about")
-    assert (about_10 * 2).wording == "about"
+    assert (end.bound, end.wording, end.directed_wording) == ("lower", "about", "about_or_more")
+    assert (about_10 * 2).wording == (about_10 * 2).directed_wording == "about"
 
 
 def test_nearly_minus_gives_an_approximate_lower_bound():
     remaining = Bounded(81) - Bounded.from_qualifier(23, "nearly")  # 81 - 23 = 58
-    assert (remaining.value, remaining.bound, remaining.wording) == (58, "lower", "at_least_about")
+    assert (remaining.value, remaining.bound, remaining.wording) == (58, "lower", "about")
+    assert remaining.directed_wording == "about_or_more"
+
+
+@pytest.mark.parametrize(
+    ("value", "half"),
+    # half a unit of the last significant digit: "470" may be a rounded 465-475
+    [(7.8, 0.05), (18.75, 0.005), (470, 5), (1200, 50), (23, 0.5), (0.04, 0.005)],
+)
+def test_half_unit_of_the_last_significant_digit(value, half):
+    assert half_unit(value) == pytest.approx(half)
+
+
+def test_ratio_range_and_supported_digits():
+    # 7.8 / 2.6 may be 7.75 / 2.65 = 2.9245 up to 7.85 / 2.55 = 3.0784
+    low, high = ratio_range(7.8, 2.6)
+    assert (low, high) == (pytest.approx(2.924528, abs=1e-6), pytest.approx(3.078431, abs=1e-6))
+    assert supported_digits(low, high) == 0  # width 0.154 > 0.1: not even one decimal
+    # 1200 / 470 may be 1150 / 475 = 2.421 up to 1250 / 465 = 2.688: width 0.27, no decimal
+    assert supported_digits(*ratio_range(1200, 470)) == 0
+    # 123.4 / 56.7 may be 123.35 / 56.75 = 2.17357 up to 123.45 / 56.65 = 2.17917: two
+    assert supported_digits(*ratio_range(123.4, 56.7)) == 2
+    assert supported_digits(2.0, 2.05) == 1  # width 0.05 <= 0.1
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "value", "direction", "approximate"),
+    [
+        # 7.8 / 2.6 = 3.0, range 2.925-3.078 holds 3: about 3
+        (7.8, 2.6, 3.0, "none", True),
+        # 18.7 / 2.6 = 7.19, range 18.65 / 2.65 = 7.038 to 18.75 / 2.55 = 7.353: all above 7
+        (18.7, 2.6, 7.0, "lower", False),
+        # 19.3 / 2.6 = 7.42, range 19.25 / 2.65 = 7.264 to 19.35 / 2.55 = 7.588: above 7
+        (19.3, 2.6, 7.0, "lower", False),
+        # 7.6 / 1.0 = 7.6, range 7.55 / 1.05 = 7.19 to 7.65 / 0.95 = 8.05: width 0.86, holds 8
+        (7.6, 1.0, 7.6, "none", True),
+    ],
+)
+def test_supported_ratio(numerator, denominator, value, direction, approximate):
+    q, digits = supported_ratio(numerator, denominator)
+    assert digits == 0
+    assert (q.value, q.direction, q.approximate) == (pytest.approx(value, abs=1e-9), direction,
+                                                     approximate)  # fmt: skip
+    assert q.wording == {"none": "about", "lower": "more_than"}[direction]
+
+
+def test_supported_ratio_bad_input():
+    with pytest.raises(ValueError) as err:
+        supported_ratio(-1, 2)
+    assert str(err.value) == "numerator must not be negative, got -1"
+    with pytest.raises(ValueError) as err:
+        supported_ratio(1, 0)  # 0 as written may hide anything up to 0.5
+    assert str(err.value) == "denominator must be more than 0.5, got 0"
 
 
 def test_strictness_comes_from_an_operand_on_the_same_side():

@@ -4,6 +4,7 @@ import builtins
 import dataclasses
 import datetime as dt
 import pathlib
+import re
 
 import pandas as pd
 import pytest
@@ -12,7 +13,7 @@ from analysis import load_data
 from analysis.compute import indicators as ind
 from analysis.compute.growth import Bounded
 from analysis.compute.indicators import FactNotFound, Indicator, select_fact
-from analysis.present.messages import LANGS, catalogue
+from analysis.present.messages import LANGS, catalogue, t
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -141,7 +142,7 @@ def test_funding(ds):
     check(f.granted_share, 28.395062, "upper")  # 23 / 81 = 0.28395
     assert f.granted_share.approximate
     check(f.remaining, 58, "lower")  # 81 - (nearly 23) = at least about 58
-    assert f.remaining.wording == "at_least_about"
+    assert f.remaining.wording == "about"  # one qualifier: written "about 58"
     assert f.fact_ids == tuple(
         sorted({*BUDGET, "F002-02", "F003-03", "F002-03", "F002-05", "F003-04", "F002-04",
                 "F003-05", "F002-07", "F002-08", "F002-09"})
@@ -153,7 +154,9 @@ def test_funding_texts(ds):
     assert f.public_amount.text("fr") == f"environ 48,6{NBSP}M€"
     assert f.public_amount.text("en") == "about €48.6M"
     assert f.granted.text("en") == "nearly €23M"
-    assert f.granted_share.text("fr") == f"au plus environ 28,4{NBSP}%"
+    # nearly 23 / 81 = at most about 28.395 %: one qualifier, "environ 28,4 %"
+    assert f.granted_share.text("fr") == f"environ 28,4{NBSP}%"
+    assert f.remaining.text("en") == "about €58M"  # 81 - nearly 23 = about 58
     assert f.per_partner.text("en") == "€3.12M"
 
 
@@ -210,12 +213,39 @@ def test_jobs_texts(ds):
     j = ind.jobs(ds)
     assert j.projected_total.text("fr") == f"plus de 1{NNBSP}670"
     assert j.projected_total.text("en") == "more than 1,670"
-    assert j.projected_ratio.text("en") == "less than 2.56×"  # rounded up: stays true
-    assert j.current_ratio.text("fr") == f"moins de 1,86{NBSP}fois"
+    # 1200 / 470 = 2.5532; "1 200" and "470" may be rounded to 1 150-1 250 and 465-475,
+    # so the ratio lies within 1150 / 475 = 2.42 and 1250 / 465 = 2.69: no decimal
+    assert j.projected_ratio.digits == 0
+    assert j.projected_ratio.text("en") == "less than 3 times"
+    # (6000 - 2100) / 2100 = 1.857, within 3850 / 2150 = 1.79 and 3950 / 2050 = 1.93
+    assert j.current_ratio.text("fr") == f"moins de 2{NBSP}fois"
     assert j.total_growth.text("en") == "more than 27.8%"
     assert j.direct_growth.text("fr") == f"environ 22,4{NBSP}%"
-    assert j.funding_per_job.text("en") == "less than €48.6k"
-    assert j.public_funding_per_job.text("fr") == f"moins d'environ 29,1{NBSP}k€"
+    # 81 000 / 1 670 = 48.503: the tight figure, not a looser "less than €48.6k"
+    assert j.funding_per_job.text("en") == "less than €48.5k"
+    assert j.funding_per_job.text("fr") == f"moins de 48,5{NBSP}k€"
+    # 48 600 / 1 670 = 29.102, less than about: one qualifier
+    assert j.public_funding_per_job.text("fr") == f"environ 29,1{NBSP}k€"
+    assert j.public_funding_per_job.text("en") == "about €29.1k"
+
+
+def test_jobs_period_is_the_stated_horizon(ds):
+    # "dans les cinq prochaines années" from the release of 17 January 2024: not 2024-2029
+    j = ind.jobs(ds)
+    assert j.horizon.text("fr") == "cinq ans" and j.horizon.text("en") == "five years"
+    assert j.projected_total.period_text("fr") == "dans les cinq ans suivant janvier 2024"
+    assert j.projected_total.period_text("en") == "within five years of January 2024"
+    for item in (j.projected_direct, j.projected_indirect, j.direct_growth, j.funding_per_job):
+        assert item.period_text("en") == "within five years of January 2024", item.key
+    assert j.current_total.period_text("en") == ""  # no period stated
+    frame = ind.indicator_frame([j.projected_total], "fr")
+    assert frame["period"].tolist() == ["dans les cinq ans suivant janvier 2024"]
+    # a scenario's jobs are over the same horizon
+    scenario = ind.jobs(ds, direct_jobs=500)
+    assert scenario.projected_direct.period_text("en") == "within five years of January 2024"
+    both = ind.jobs(ds, direct_jobs=500, indirect_jobs=1000)  # no stated period at all
+    assert both.projected_total.period is None
+    assert both.projected_total.period_text("fr") == "dans les cinq ans suivant janvier 2024"
 
 
 def test_jobs_scenario(ds):
@@ -254,11 +284,18 @@ def test_eu_shares(ds):
     check(e.jobs_share, 7.8, "exact")
     check(e.exports_share, 18.7, "exact")
     check(e.rd_share, 19.3, "exact")
-    check(e.jobs_multiple, 3.0, "exact")  # 7.8 / 2.6 = 3.0
-    check(e.exports_multiple, 7.192308, "exact")  # 18.7 / 2.6 = 7.19
-    check(e.rd_multiple, 7.423077, "exact")  # 19.3 / 2.6 = 7.42
+    # As precise as shares written to one decimal allow (each may hide +-0.05):
+    # 7.8 / 2.6 = 3.0, range 7.75 / 2.65 = 2.92 to 7.85 / 2.55 = 3.08: about 3
+    check(e.jobs_multiple, 3.0, "approx")
+    # 18.7 / 2.6 = 7.19, range 18.65 / 2.65 = 7.04 to 18.75 / 2.55 = 7.35: more than 7
+    check(e.exports_multiple, 7.0, "lower")
+    # 19.3 / 2.6 = 7.42, range 19.25 / 2.65 = 7.26 to 19.35 / 2.55 = 7.59: more than 7
+    check(e.rd_multiple, 7.0, "lower")
     assert (e.jobs_rank.value, e.exports_rank.value, e.rd_rank.value) == (3, 2, 1)
-    assert e.jobs_multiple.text("en") == "3.00×"
+    assert e.jobs_multiple.text("en") == "about 3 times"
+    assert e.jobs_multiple.text("fr") == f"environ 3{NBSP}fois"
+    assert e.exports_multiple.text("en") == "more than 7 times"
+    assert e.rd_multiple.text("fr") == f"plus de 7{NBSP}fois"
     assert e.rd_rank.text("fr") == f"rang{NBSP}1"
 
 
@@ -283,16 +320,22 @@ def test_market_check(ds):
         "consistent within stated precision",
         "within_size_precision",
     )
-    assert m.implied_start_size.text("en") == "less than about €1.58bn"
-    assert m.projected_end_size.text("fr") == f"plus d'environ 86,1{NBSP}Md€"
+    # The side of these bounds is the check's point: kept after the figure, one qualifier
+    # about 10 / (more than 1.36)^6 = less than about 1.580
+    assert m.implied_start_size.text("en") == "about €1.58bn or less"
+    # about 10 x (more than 1.36)^7 = more than about 86.05
+    assert m.projected_end_size.text("fr") == f"environ 86,1{NBSP}Md€ ou plus"
+    # (more than 36) - about 34.59 = more than about 1.41 pp: the sentences say "less
+    # than the stated rate", so the gap itself is written "about 1.4 pp"
+    assert m.rate_gap.text("en") == "about 1.4 pp"
 
 
 def test_market_check_explanation(ds):
     text = ind.market_check(ds).explanation("en")
     assert text.startswith(
         "No market size is given for 2019, so the rate stated for 2019–2025 cannot be "
-        "recomputed; applied to the 2025 size (about €10bn), it would imply less than about "
-        "€1.58bn in 2019."
+        "recomputed; applied to the 2025 size (about €10bn), it would imply about €1.58bn or "
+        "less in 2019."
     )
     assert "imply about 34.6% a year, below the more than 36% stated for 2019–2025" in text
 
@@ -422,7 +465,18 @@ def test_trade(ds):
     assert tr.share_of_exports_to_us.period == (2021, 2021)
     check(tr.us_share_of_sector_exports, 10, "exact", ["F001-02"])
     check(tr.us_partner_rank, 2, "exact", ["F001-03"])
-    assert tr.share_of_exports_to_us.text("fr") == f"près de 66,7{NBSP}%"
+    # stated in words: written in words, never "près de 66,7 %"
+    assert tr.share_of_exports_to_us.text("fr") == "près des deux tiers"
+    assert tr.share_of_exports_to_us.text("en") == "nearly two thirds"
+    # the methodology says which value computations take: 2/3 = 66.67 %, from below
+    assert tr.share_of_exports_to_us.formula == "indicator.stated_words.formula"
+    assert tr.share_of_exports_to_us.formula_text("en") == (
+        "Figure stated in words, given in those words; computations take nearly 66.67%"
+    )
+    assert tr.share_of_exports_to_us.formula_text("fr") == (
+        f"Chiffre annoncé en toutes lettres, repris dans ses mots{NBSP}; les calculs prennent "
+        f"près de 66,67{NBSP}%"
+    )
 
 
 # -- timeline -------------------------------------------------------------------------------
@@ -518,3 +572,106 @@ def test_methodology_reuses_the_catalogue():
             frame.set_index("indicator").loc["eu.jobs_share", "formula"]
             == (catalogue()["indicator.stated.formula"][lang])
         )
+
+
+# -- number style over every indicator the reports can show --------------------------------
+
+#: Two qualifiers stacked on one figure ("au plus environ", "more than about").
+STACKED_HEDGE = re.compile(
+    r"\b(plus|moins) d'environ|\b(au moins|au plus|près de|plus de|moins de) (d')?environ"
+    r"|\b(more than|less than|at least|at most|nearly|over|under) (about|around)",
+    re.IGNORECASE,
+)
+#: A decimal percentage or fraction given for a figure the text states in words.
+WORDS_AS_DECIMALS = re.compile(r"66[,.]7|66[,.]67")
+#: A range of calendar years for the partnership's job horizon.
+INVENTED_RANGE = re.compile(r"2024\s*[–-]\s*2029")
+
+
+def every_indicator(ds):
+    """Every indicator of the compute functions the three reports call, stated and scenario."""
+    families = [
+        ind.funding(ds), ind.jobs(ds), ind.eu_shares(ds), ind.market_check(ds),
+        ind.market_check(ds, projection_year=2030),
+        ind.market_check(ds, subject="occupational_disease_market"),
+        ind.clusters(ds), ind.ecosystem(ds), ind.trade(ds),
+        ind.funding(ds, public_share=0.5), ind.jobs(ds, 500, 1000, 0.5),
+        ind.jobs(ds, direct_jobs=0.3, indirect_jobs=0),
+    ]  # fmt: skip
+    for s in ind.scenarios(ds) + ind.scenarios(ds, public_share=0.45):
+        families += [s.funding, s.jobs]
+    return [i for family in families for i in family.indicators]
+
+
+def test_no_text_stacks_two_qualifiers_or_invents_a_period(ds):
+    items = every_indicator(ds)
+    assert len(items) > 200  # 13 + 15 + 10 + 9 x 3 + 17 + 6 + 3, then the scenarios
+    seen = 0
+    for lang in LANGS:
+        texts = []
+        for item in items:
+            texts += [item.text(lang), item.period_text(lang), item.formula_text(lang)]
+        for m in (ind.market_check(ds), ind.market_check(ds, projection_year=2030)):
+            texts.append(m.explanation(lang))
+        frame = ind.indicator_frame(items, lang)
+        texts += frame["text"].tolist() + frame["period"].tolist()
+        for text in texts:
+            assert not STACKED_HEDGE.search(text), text
+            assert not INVENTED_RANGE.search(text), text
+            seen += 1
+        words = [i for i in items if i.words is not None]
+        assert {i.key for i in words} == {"trade.share_of_exports_to_us", "jobs.horizon"}
+        for item in words:
+            assert not WORDS_AS_DECIMALS.search(item.text(lang)), item.text(lang)
+    assert seen > 1000
+
+
+def test_every_bound_reads_with_one_qualifier():
+    # every kind of computed figure, plain and with its side kept, in both languages
+    for direction in ("none", "lower", "upper", "mixed"):
+        for strict in (False, True):
+            for approximate in (False, True):
+                q = Bounded(58, direction, strict, approximate)
+                for wording in (q.wording, q.directed_wording):
+                    for lang in LANGS:
+                        text = t(f"qualifier.{wording}", lang, value="58")
+                        assert not STACKED_HEDGE.search(text), (q, text)
+
+
+def test_one_rounding_per_quantity(ds):
+    # the figure a table cell, a sentence and a chart label show is the same text
+    e = ind.eu_shares(ds)
+    j = ind.jobs(ds)
+    for item in (e.jobs_multiple, e.rd_multiple, j.projected_ratio, j.funding_per_job):
+        frame = ind.indicator_frame([item], "en")
+        assert frame["text"].iloc[0] == item.text("en")
+    assert e.jobs_multiple.digits == 0 and e.jobs_multiple.text("en") == "about 3 times"
+
+
+def test_tile_parts_and_table_numbers_follow_the_same_rules(ds):
+    m, j, tr, e = ind.market_check(ds), ind.jobs(ds), ind.trade(ds), ind.eu_shares(ds)
+    # about 10 x (more than 1.36)^7 = more than about 86.05: the side after the figure
+    assert m.projected_end_size.parts("fr") == ("environ", f"86,1{NBSP}Md€", "ou plus")
+    assert m.projected_end_size.number_text("en") == "about 86.1 or more"
+    # stated in words: one part, never a decimal
+    assert tr.share_of_exports_to_us.parts("fr") == ("", "près des deux tiers", "")
+    assert tr.share_of_exports_to_us.number_text("en") == "nearly two thirds"
+    # 7.8 / 2.6: about 3, in a tile as in a table
+    assert e.jobs_multiple.parts("en") == ("about", "3 times", "")
+    assert e.jobs_multiple.number_text("fr") == "environ 3"
+    # 81 000 / 1 670 = 48.503: "less than 48.5", not 48.6
+    assert j.funding_per_job.number_text("en") == "less than 48.5"
+    for item in every_indicator(ds):
+        for lang in LANGS:
+            joined = " ".join(p for p in item.parts(lang) if p)
+            assert joined == item.text(lang), item.key
+
+
+def test_the_methodology_states_the_number_style_once():
+    # one sentence each, both languages, no number typed in (numbers come from the data)
+    for key in ("report.method.one_qualifier", "report.method.words", "report.method.rounding"):
+        for lang in LANGS:
+            text = catalogue()[key][lang]
+            assert text and not re.search(r"\d", text), (key, lang)
+    assert "about" in catalogue()["report.method.one_qualifier"]["en"]
+    assert "environ" in catalogue()["report.method.one_qualifier"]["fr"]

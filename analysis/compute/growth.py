@@ -17,7 +17,13 @@ non-negative (counts, amounts, shares, market sizes): a product and a positive p
 the directions, a division reverses the divisor's. Combining a lower with an upper bound
 gives ``"mixed"``. An approximate figure without a direction ("about 10") is
 treated as a central value: it makes a result approximate but does not cancel the direction
-another operand gives (about 10 divided by more than 1.36 is *less than about* 7.35).
+another operand gives (about 10 divided by more than 1.36 is less than about 7.35, its side
+kept by the arithmetic; it is *written* "about 7.35": one figure, one qualifier, see
+:attr:`Bounded.wording`).
+
+A ratio of two stated figures is only as precise as they are: :func:`supported_ratio` rounds
+it to what the figures as written allow (7.8 % / 2.6 % is "about 3", 18.7 % / 2.6 % "more
+than 7").
 
 The growth helpers (:func:`cagr`, :func:`project`, :func:`implied_start`) accept plain numbers
 or :class:`Bounded` quantities and return the same kind.
@@ -28,7 +34,7 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 Direction = Literal["none", "lower", "upper", "mixed"]
@@ -123,23 +129,36 @@ class Bounded:
     def wording(self) -> str:
         """The qualifier to print the figure with (a ``qualifier.*`` key of the catalogue).
 
-        A stated figure keeps its own qualifier; a computed one gets ``exact``, ``about``,
-        ``more_than``, ``at_least``, ``less_than``, ``at_most``, or one of these bounds
-        followed by ``_about`` when it is also approximate (``less_than_about``).
+        One figure, one qualifier (the rule the methodology states, catalogue key
+        ``report.method.one_qualifier``): a stated figure keeps its own
+        qualifier; a computed one gets ``exact``, ``about``, ``more_than``, ``at_least``,
+        ``less_than`` or ``at_most``. A bound that rests on an approximate figure is
+        written as that approximate figure, ``about``: "about €58M", never "at least about
+        €58M" (see :attr:`directed_wording` where its side is the point).
         """
         if self.qualifier is not None:
             return self.qualifier
-        if self.direction == "none":
+        if self.direction in ("none", "mixed") or self.approximate:
             return "about" if self.approximate else "exact"
-        if self.direction == "mixed":
-            return "about"
-        name = {
+        return {
             ("lower", True): "more_than",
             ("lower", False): "at_least",
             ("upper", True): "less_than",
             ("upper", False): "at_most",
         }[(self.direction, self.strict)]
-        return f"{name}_about" if self.approximate else name
+
+    @property
+    def directed_wording(self) -> str:
+        """:attr:`wording`, keeping the side of an approximate bound after the figure.
+
+        ``about_or_more`` ("about €86.1bn or more") for an approximate lower bound,
+        ``about_or_less`` for an approximate upper bound; otherwise :attr:`wording`. For
+        the few figures whose side is what the sentence is about (a check against a
+        threshold).
+        """
+        if self.qualifier is None and self.approximate and self.direction in ("lower", "upper"):
+            return "about_or_more" if self.direction == "lower" else "about_or_less"
+        return self.wording
 
     # -- arithmetic -------------------------------------------------------------------------
 
@@ -386,6 +405,75 @@ def interval(value: float, qualifier: str) -> Interval:
         "less_than": Interval(0.0, value, hi_open=True),
         "at_most": Interval(0.0, value),
     }[qualifier]
+
+
+# -- what a ratio of stated figures supports ------------------------------------------------
+
+
+def ratio_range(numerator: float, denominator: float) -> tuple[float, float]:
+    """The range a ratio of two stated figures may lie in, given their :func:`half_unit` s.
+
+    ``ratio_range(7.8, 2.6) == (7.75 / 2.65, 7.85 / 2.55)``.
+
+    Raises:
+        ValueError: for a negative numerator or a denominator not above its half unit.
+    """
+    n, d = _check_number("numerator", numerator), _check_number("denominator", denominator)
+    if n < 0:
+        raise ValueError(f"numerator must not be negative, got {numerator!r}")
+    hn, hd = half_unit(n), half_unit(d)
+    if d <= hd:
+        raise ValueError(f"denominator must be more than {hd}, got {denominator!r}")
+    return max(n - hn, 0.0) / (d + hd), (n + hn) / (d - hd)
+
+
+def supported_digits(low: float, high: float, most: int = 2) -> int:
+    """The most decimals (up to ``most``) whose last unit is at least ``high - low``.
+
+    A figure known to lie within 0.15 is given without decimals, within 0.008 with two.
+    """
+    return next((k for k in range(most, -1, -1) if 10.0**-k >= high - low), 0)
+
+
+def supported_ratio(numerator: float, denominator: float, most: int = 2) -> tuple[Bounded, int]:
+    """The ratio of two stated figures, as precise as the figures as written allow.
+
+    Each figure may hide a rounding of half a unit of its last significant digit
+    (:func:`half_unit`: 7.8 may be 7.75 to 7.85, 1 200 may be 1 150 to 1 250); the ratio
+    then lies between ``(n - hn) / (d + hd)`` and ``(n + hn) / (d - hd)``. The ratio is
+    given with the most decimals (at most ``most``) for which one unit of the last decimal
+    is at least the width of that range. When the whole range lies above (below) the
+    ratio so rounded, the result is that rounded figure as a strict lower (upper) bound;
+    otherwise it is the ratio, approximate:
+
+    * 7.8 / 2.6: range 7.75 / 2.65 = 2.925 to 7.85 / 2.55 = 3.078, width 0.15 -> no
+      decimal; 3 lies inside -> about 3 (value 3.0, approximate);
+    * 18.7 / 2.6: range 7.038 to 7.353, width 0.32 -> no decimal, rounded 7; the whole
+      range is above 7 -> more than 7.
+
+    Args:
+        numerator: the stated figure divided (non-negative).
+        denominator: the stated figure it is divided by (positive, above its half unit).
+        most: the most decimals to give.
+
+    Returns:
+        The ratio as a :class:`Bounded` and the number of decimals to print it with.
+
+    Raises:
+        ValueError: for a negative numerator, a denominator not above its half unit or a
+            bad ``most``.
+    """
+    if isinstance(most, bool) or not isinstance(most, int) or not 0 <= most <= 6:
+        raise ValueError(f"most must be an integer from 0 to 6, got {most!r}")
+    low, high = ratio_range(numerator, denominator)
+    ratio = float(numerator) / float(denominator)
+    digits = supported_digits(low, high, most)
+    shown = float(Decimal(repr(ratio)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+    if low > shown:
+        return Bounded(shown, "lower", strict=True), digits
+    if high < shown:
+        return Bounded(shown, "upper", strict=True), digits
+    return Bounded(ratio, approximate=True), digits
 
 
 def _plus_one(rate: Number) -> Number:

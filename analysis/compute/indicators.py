@@ -44,6 +44,9 @@ from analysis.compute.growth import (
     implied_start,
     interval,
     project,
+    ratio_range,
+    supported_digits,
+    supported_ratio,
     years_between,
 )
 from analysis.data.load import Dataset
@@ -67,6 +70,9 @@ VERDICTS = (
 
 #: Catalogue key of the formula of a figure taken as stated.
 STATED = "indicator.stated.formula"
+
+#: Catalogue key of the formula of a figure the text states in words ("two thirds").
+STATED_WORDS = "indicator.stated_words.formula"
 
 
 class FactNotFound(LookupError):
@@ -93,6 +99,9 @@ class Selection:
         note: its curator's note, if any.
         fact_ids: every fact consulted, the chosen one first, then in order of preference.
         figures: every distinct (value, qualifier) stated, the chosen one first.
+        words: the figure with its qualifier as the reports write it (fr, en), when the
+            text states it in words (``words_fr``, ``words_en`` of ``facts.csv``).
+        pub_date: the date of its source.
     """
 
     metric: str
@@ -107,6 +116,8 @@ class Selection:
     note: str | None
     fact_ids: tuple[str, ...]
     figures: tuple[tuple[float, str], ...]
+    words: tuple[str, str] | None = None
+    pub_date: dt.date | None = None
 
     @property
     def disagreement(self) -> bool:
@@ -237,7 +248,17 @@ def select_fact(
         note=None if pd.isna(first["note"]) else str(first["note"]),
         fact_ids=tuple(str(f) for f in facts["fact_id"]),
         figures=tuple(figures),
+        words=_words(first),
+        pub_date=first["pub_date"],
     )
+
+
+def _words(row: Any) -> tuple[str, str] | None:
+    """A fact's figure in words (fr, en), when the text states it in words."""
+    fr, en = row.get("words_fr"), row.get("words_en")
+    if fr is None or en is None or pd.isna(fr) or pd.isna(en):
+        return None
+    return (str(fr), str(en))
 
 
 def assumption(ds: Dataset, assumption_id: str) -> float:
@@ -279,6 +300,10 @@ class Indicator:
         args: values for the label, definition and formula templates: (name, fr, en).
         notes: the curator's notes of the facts used (English, from ``facts.csv``).
         disputed: the facts consulted disagree (see the claims audit).
+        words: the figure with its qualifier in words (fr, en), when the text states it
+            in words: written so everywhere ("près des deux tiers"), never as a decimal.
+        period_words: the period as the text states it (fr, en), e.g. "within five years
+            of January 2024", when it is a horizon rather than calendar years.
     """
 
     key: str
@@ -298,6 +323,8 @@ class Indicator:
     args: tuple[tuple[str, str, str], ...] = ()
     notes: tuple[str, ...] = ()
     disputed: bool = False
+    words: tuple[str, str] | None = None
+    period_words: tuple[str, str] | None = None
 
     @property
     def quantity(self) -> Bounded:
@@ -319,19 +346,73 @@ class Indicator:
         """The formula in words in ``lang``."""
         return t(self.formula, lang, **self._args(lang))
 
-    def text(self, lang: str, digits: int | None = None) -> str:
-        """The value formatted for ``lang`` with its bound: ``plus de 1 670``.
+    def text(self, lang: str) -> str:
+        """The value formatted for ``lang`` with its one qualifier: ``plus de 1 670``.
 
-        Exact bounds are rounded outwards so the printed statement stays true.
+        A figure the text states in words is written in words (``près des deux tiers``).
+        Otherwise the figure has one rounding (:attr:`digits`, half-up) and one qualifier
+        (:attr:`wording`), the same in every chart, table and sentence.
         """
+        check_lang(lang)
+        if self.words is not None:
+            return self.words[0] if lang == "fr" else self.words[1]
         number = formatting.fmt_value(
             self.value,
             self.unit,
             lang,
-            self.digits if digits is None else digits,
-            formatting.rounding_for(self.quantity),
+            self.digits,
+            formatting.rounding_for(self.quantity, self.unit, self.digits),
         )
         return t(f"qualifier.{self.wording}", lang, value=number)
+
+    def parts(self, lang: str) -> tuple[str, str, str]:
+        """The text split for a key-figure tile: (words before, figure, words after).
+
+        ``("plus de", "1 670", "")``, ``("environ", "86,1 Md€", "ou plus")``; a figure
+        stated in words is one part: ``("", "près des deux tiers", "")``. Joined with
+        spaces, the parts are :meth:`text`.
+        """
+        check_lang(lang)
+        if self.words is not None:
+            return "", self.words[0] if lang == "fr" else self.words[1], ""
+        figure = formatting.fmt_value(
+            self.value,
+            self.unit,
+            lang,
+            self.digits,
+            formatting.rounding_for(self.quantity, self.unit, self.digits),
+        )
+        slot = "\x00"
+        before, _, after = t(f"qualifier.{self.wording}", lang, value=slot).partition(slot)
+        return before.strip(), figure, after.strip()
+
+    def number_text(self, lang: str) -> str:
+        """:meth:`text` without the unit, for a table whose header gives it: ``plus de 1 670``.
+
+        A figure stated in words stays in words.
+        """
+        check_lang(lang)
+        if self.words is not None:
+            return self.words[0] if lang == "fr" else self.words[1]
+        digits = self.digits
+        if digits is None and self.unit == "ratio":
+            digits = formatting.UNITS["ratio"]
+        number = formatting.fmt_number(
+            self.value, lang, digits, formatting.rounding_for(self.quantity, self.unit, self.digits)
+        )
+        return t(f"qualifier.{self.wording}", lang, value=number)
+
+    def period_text(self, lang: str) -> str:
+        """The period in ``lang`` as the text states it, or an empty string when none.
+
+        A horizon is written as the text writes it ("dans les cinq ans suivant janvier
+        2024" / "within five years of January 2024"), never as an invented range of years;
+        other periods as years (``2021``, ``2019–2025``).
+        """
+        check_lang(lang)
+        if self.period_words is not None:
+            return self.period_words[0] if lang == "fr" else self.period_words[1]
+        return formatting.fmt_period(*(self.period or (None, None)), lang)
 
 
 def _indicator(
@@ -347,20 +428,27 @@ def _indicator(
     args: tuple[tuple[str, str, str], ...] = (),
     notes: tuple[str, ...] = (),
     disputed: bool = False,
+    directional: bool = False,
+    words: tuple[str, str] | None = None,
+    period_words: tuple[str, str] | None = None,
 ) -> Indicator:
+    """Build an indicator; ``directional`` keeps an approximate bound's side in its wording."""
     stem = stem or f"indicator.{key}"
     ids = tuple(dict.fromkeys(fact_ids))
+    formula = f"{stem}.formula"
+    if stated:
+        formula = STATED if words is None else STATED_WORDS
     return Indicator(
         key=key,
         value=q.value,
         unit=unit,
         bound=q.bound,
         definition=f"{stem}.definition",
-        formula=STATED if stated else f"{stem}.formula",
+        formula=formula,
         fact_ids=ids,
         period=period,
         label=f"{stem}.label",
-        wording=q.wording,
+        wording=q.directed_wording if directional else q.wording,
         direction=q.direction,
         strict=q.strict,
         approximate=q.approximate,
@@ -368,11 +456,16 @@ def _indicator(
         args=args,
         notes=notes,
         disputed=disputed,
+        words=words,
+        period_words=period_words,
     )
 
 
 def _stated(key: str, sel: Selection, **kw: Any) -> Indicator:
     notes = (sel.note,) if sel.note else ()
+    args = kw.pop("args", ())
+    if sel.words is not None:  # the methodology says which value computations take
+        args = (*args, *_value_args(sel.quantity, sel.unit))
     return _indicator(
         key,
         sel.quantity,
@@ -382,8 +475,16 @@ def _stated(key: str, sel: Selection, **kw: Any) -> Indicator:
         stated=True,
         notes=kw.pop("notes", notes),
         disputed=sel.disagreement,
+        words=sel.words,
+        args=args,
         **kw,
     )
+
+
+def _value_args(q: Bounded, unit: str) -> tuple[tuple[str, str, str], ...]:
+    """The ``value`` template argument: the figure a computation takes, in both languages."""
+    return (("value", formatting.fmt_quantity(q, unit, "fr", 2),
+             formatting.fmt_quantity(q, unit, "en", 2)),)  # fmt: skip
 
 
 class _Family:
@@ -430,7 +531,7 @@ def indicator_frame(items: tuple[Indicator, ...] | list[Indicator], lang: str) -
             "value": ind.value,
             "unit": ind.unit,
             "bound": ind.bound,
-            "period": formatting.fmt_period(*(ind.period or (None, None)), lang),
+            "period": ind.period_text(lang),
             "fact_ids": ", ".join(ind.fact_ids),
             "definition": ind.definition_text(lang),
             "formula": ind.formula_text(lang),
@@ -632,21 +733,30 @@ def jobs(
     """
     check_ds(ds)
     horizon = select_fact(ds, "projection_horizon", PARTNERSHIP)
+    within = horizon_words(horizon)
     share, share_ids = _public_share(ds, public_share)
     if direct_jobs is None:
         projected_direct = _stated(
-            "jobs.projected_direct", select_fact(ds, "projected_direct_jobs", PARTNERSHIP)
+            "jobs.projected_direct",
+            select_fact(ds, "projected_direct_jobs", PARTNERSHIP),
+            period_words=within,
         )
     else:
         value = _positive_param("direct_jobs", direct_jobs)
-        projected_direct = _indicator("jobs.projected_direct", Bounded(value), "jobs", ())
+        projected_direct = _indicator(
+            "jobs.projected_direct", Bounded(value), "jobs", (), period_words=within
+        )
     if indirect_jobs is None:
         projected_indirect = _stated(
-            "jobs.projected_indirect", select_fact(ds, "projected_indirect_jobs", PARTNERSHIP)
+            "jobs.projected_indirect",
+            select_fact(ds, "projected_indirect_jobs", PARTNERSHIP),
+            period_words=within,
         )
     else:
         value = _non_negative_param("indirect_jobs", indirect_jobs)
-        projected_indirect = _indicator("jobs.projected_indirect", Bounded(value), "jobs", ())
+        projected_indirect = _indicator(
+            "jobs.projected_indirect", Bounded(value), "jobs", (), period_words=within
+        )
     cur_direct = select_fact(ds, "direct_jobs", SECTOR)
     cur_total = select_fact(ds, "total_jobs", SECTOR)
     budget = select_fact(ds, "budget", PARTNERSHIP)
@@ -661,6 +771,8 @@ def jobs(
     years = horizon.value
 
     def ind(key: str, q: Bounded, unit: str, ids: tuple[str, ...], **kw: Any) -> Indicator:
+        if "period" in kw:  # a projection: its period is the stated horizon, even in a scenario
+            kw["period_words"] = within
         return _indicator(f"jobs.{key}", q, unit, ids, **kw)
 
     return Jobs(
@@ -670,12 +782,15 @@ def jobs(
         projected_total=ind("projected_total", total, "jobs", total_ids, period=period),
         projected_ratio=ind(
             "projected_ratio", indirect / direct, "ratio", indirect_ids + direct_ids,
-            period=period,
+            period=period, digits=_ratio_digits(indirect.value, direct.value),
         ),
         current_direct=_stated("jobs.current_direct", cur_direct),
         current_total=_stated("jobs.current_total", cur_total),
         current_indirect=ind("current_indirect", ct - cd, "jobs", cur_ids),
-        current_ratio=ind("current_ratio", (ct - cd) / cd, "ratio", cur_ids),
+        current_ratio=ind(
+            "current_ratio", (ct - cd) / cd, "ratio", cur_ids,
+            digits=_ratio_digits(ct.value - cd.value, cd.value),
+        ),
         direct_growth=ind(
             "direct_growth", direct_growth * 100, "percent",
             direct_ids + cur_direct.fact_ids, period=period,
@@ -700,6 +815,35 @@ def jobs(
             budget.fact_ids + share_ids + total_ids, period=period,
         ),
     )  # fmt: skip
+
+
+def _ratio_digits(numerator: float, denominator: float) -> int:
+    """Decimals a ratio of two figures as written supports (two when it cannot be told)."""
+    try:
+        return supported_digits(*ratio_range(numerator, denominator))
+    except ValueError:  # a scenario's denominator below its own rounding
+        return 2
+
+
+def horizon_words(horizon: Selection) -> tuple[str, str]:
+    """A projection horizon as the text states it, from the date of its source (fr, en).
+
+    "dans les cinq ans suivant janvier 2024" / "within five years of January 2024": the
+    horizon in the text's words (``words_fr``, ``words_en``) or as a number of years, and
+    the month of the statement; never a range of calendar years (January 2024 plus five
+    years is not 2024-2029).
+    """
+    out = []
+    for lang in ("fr", "en"):
+        years = (
+            formatting.fmt_value(horizon.value, horizon.unit, lang)
+            if horizon.words is None
+            else horizon.words[0 if lang == "fr" else 1]
+        )
+        # a source's date is required (datapackage.json): the horizon counts from it
+        since = formatting.fmt_date(horizon.pub_date, lang, "month")  # type: ignore[arg-type]
+        out.append(t("period.horizon", lang, years=years, since=since))
+    return (out[0], out[1])
 
 
 # -- 3. EU shares ---------------------------------------------------------------------------
@@ -781,11 +925,17 @@ def eu_shares(ds: Dataset) -> EuShares:
     for name, sel in shares.items():
         fields[f"{name}_share"] = _stated(f"eu.{name}_share", sel)
     for name, sel in shares.items():
+        # As precise as the shares as written allow: 7.8 % / 2.6 % is about 3, not 3.00.
+        multiple, digits = supported_ratio(sel.value, pop.value)
+        q = sel.quantity / pop.quantity
+        if q.direction != "none" or q.approximate:  # stated bounds: keep them
+            multiple = q
         fields[f"{name}_multiple"] = _indicator(
             f"eu.{name}_multiple",
-            sel.quantity / pop.quantity,
+            multiple,
             "ratio",
             sel.fact_ids + pop.fact_ids,
+            digits=digits,
         )
     for name, sel in ranks.items():
         fields[f"{name}_rank"] = _stated(f"eu.{name}_rank", sel)
@@ -1017,6 +1167,7 @@ def market_check(
         period=(start_year, start_year),
         digits=2,
         args=years_arg,
+        directional=True,
     )
     projected = _indicator(
         "market.projected_end_size",
@@ -1026,6 +1177,7 @@ def market_check(
         period=(projection_year, projection_year),
         digits=1,
         args=years_arg,
+        directional=True,
     )
     end_size = implied_rate = gap = sensitivity = None
     continuation_verdict, continuation_reason = "not verifiable", "no_later_size"
@@ -1422,7 +1574,8 @@ def methodology(lang: str) -> pd.DataFrame:
     check_lang(lang)
     entries = catalogue()
     stems = sorted(
-        {k.rsplit(".", 1)[0] for k in entries if k.startswith("indicator.")} - {"indicator.stated"}
+        {k.rsplit(".", 1)[0] for k in entries if k.startswith("indicator.")}
+        - {key.rsplit(".", 1)[0] for key in (STATED, STATED_WORDS)}
     )
     rows = []
     for stem in stems:

@@ -109,12 +109,17 @@ class Figure:
 # -- helpers --------------------------------------------------------------------------------
 
 
+def _t(key: str, lang: str, **values: object) -> str:
+    """Catalogue message ``key``, with the French elision its values may need."""
+    return formatting.elide(t(key, lang, **values), lang)
+
+
 def _fact_ids(*items: Indicator | None) -> tuple[str, ...]:
     return tuple(sorted({i for ind in items if ind is not None for i in ind.fact_ids}))
 
 
 def _join(items: Iterable[str], lang: str) -> str:
-    return t("figure.list.separator", lang).join(items)
+    return _t("figure.list.separator", lang).join(items)
 
 
 def _ticks(lang: str):
@@ -131,7 +136,7 @@ def _period(ind: Indicator, lang: str) -> str:
 def _ordinal(n: int, lang: str) -> str:
     """``1re``, ``3e`` (fr) / ``1st``, ``3rd`` (en), by CLDR's ordinal plural rules."""
     form = Locale.parse(formatting.LOCALES[lang]).ordinal_form(n)
-    return t(f"figure.ordinal.{form}", lang, n=formatting.fmt_number(n, lang))
+    return _t(f"figure.ordinal.{form}", lang, n=formatting.fmt_number(n, lang))
 
 
 def _chart_id(key: str, lang: str) -> str:
@@ -152,17 +157,17 @@ def _ids_param(name: str, value: object) -> tuple[str, ...]:
 
 def _publisher(name: str, lang: str) -> str:
     key = "figure.publisher." + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-    return t(key, lang) if has(key) else name
+    return _t(key, lang) if has(key) else name
 
 
 def _document(row: pd.Series, lang: str) -> str:
-    kind = t("figure.source.kind." + str(row["kind"]).replace(" ", "_"), lang)
+    kind = _t("figure.source.kind." + str(row["kind"]).replace(" ", "_"), lang)
     precision = str(row["date_precision"])
     date = formatting.fmt_date(row["pub_date"], lang, precision)
     key = f"figure.source.dated.{precision}"
     if precision == "month" and date[:1].lower() in "aeiouyàâéèêîôû":
         key = "figure.source.dated.month_elided"
-    return t(key, lang, kind=kind, date=date)
+    return _t(key, lang, kind=kind, date=date)
 
 
 def source_line(
@@ -216,11 +221,11 @@ def source_line(
         }
         original = row["translation_of"]
         if original is None or pd.isna(original):
-            entries.append(t("figure.source.entry", lang, **values))
+            entries.append(_t("figure.source.entry", lang, **values))
         else:
-            language = t(f"lang.{row['language']}", lang)
+            language = _t(f"lang.{row['language']}", lang)
             entries.append(
-                t(
+                _t(
                     "figure.source.entry_translation",
                     lang,
                     language=language,
@@ -229,7 +234,7 @@ def source_line(
                 )
             )
     key = "figure.source.one" if len(entries) == 1 else "figure.source.many"
-    return t(key, lang, entries=t("figure.source.separator", lang).join(entries))
+    return _t(key, lang, entries=_t("figure.source.separator", lang).join(entries))
 
 
 # -- 1. funding -----------------------------------------------------------------------------
@@ -263,32 +268,32 @@ def funding(ds: Dataset, lang: str, public_share: float | None = None) -> Figure
     }
     rows = [
         (
-            t("figure.funding.row.sources", lang, **values),
+            _t("figure.funding.row.sources", lang, **values),
             [
-                (f.public_amount.value, t("figure.funding.public", lang, **values), charts.BLUE),
+                (f.public_amount.value, _t("figure.funding.public", lang, **values), charts.BLUE),
                 (
                     f.private_amount.value,
-                    t("figure.funding.private", lang, **values),
+                    _t("figure.funding.private", lang, **values),
                     charts.ORANGE,
                 ),
             ],
         ),
         (
-            t("figure.funding.row.grants", lang, **values),
+            _t("figure.funding.row.grants", lang, **values),
             [
-                (f.granted.value, t("figure.funding.granted", lang, **values), charts.GREEN),
+                (f.granted.value, _t("figure.funding.granted", lang, **values), charts.GREEN),
                 (
                     f.remaining.value,
-                    t("figure.funding.remaining", lang, **values),
+                    _t("figure.funding.remaining", lang, **values),
                     charts.GREY_LIGHT,
                 ),
             ],
         ),
     ]
-    alt = t("figure.funding.alt", lang, **values)
+    alt = _t("figure.funding.alt", lang, **values)
     chart = charts.stacked_bars(
         rows,
-        xlabel=t("figure.funding.axis", lang),
+        xlabel=_t("figure.funding.axis", lang),
         chart_id=_chart_id("funding", lang),
         alt=alt,
         value_format=_ticks(lang),
@@ -302,7 +307,7 @@ def funding(ds: Dataset, lang: str, public_share: float | None = None) -> Figure
         key="funding",
         svg=chart.svg,
         alt=alt,
-        caption=t(caption_key, lang, **values),
+        caption=_t(caption_key, lang, **values),
         source=source_line(ds, ids, lang),
         fact_ids=ids,
     )
@@ -346,40 +351,40 @@ def jobs(
     }
     rows = [
         (
-            t("figure.jobs.row.current", lang, **values),
+            _t("figure.jobs.row.current", lang, **values),
             [
                 (
                     j.current_direct.value,
-                    t("figure.jobs.direct", lang, value=values["current_direct"]),
+                    _t("figure.jobs.direct", lang, value=values["current_direct"]),
                     charts.BLUE,
                 ),
                 (
                     j.current_indirect.value,
-                    t("figure.jobs.indirect_derived", lang, value=values["current_indirect"]),
+                    _t("figure.jobs.indirect_derived", lang, value=values["current_indirect"]),
                     charts.SKY,
                 ),
             ],
         ),
         (
-            t("figure.jobs.row.projected", lang, **values),
+            _t("figure.jobs.row.projected", lang, **values),
             [
                 (
                     j.projected_direct.value,
-                    t("figure.jobs.direct", lang, value=values["projected_direct"]),
+                    _t("figure.jobs.direct", lang, value=values["projected_direct"]),
                     charts.BLUE,
                 ),
                 (
                     j.projected_indirect.value,
-                    t("figure.jobs.indirect", lang, value=values["projected_indirect"]),
+                    _t("figure.jobs.indirect", lang, value=values["projected_indirect"]),
                     charts.SKY,
                 ),
             ],
         ),
     ]
-    alt = t("figure.jobs.alt", lang, **values)
+    alt = _t("figure.jobs.alt", lang, **values)
     chart = charts.stacked_bars(
         rows,
-        xlabel=t("figure.jobs.axis", lang),
+        xlabel=_t("figure.jobs.axis", lang),
         chart_id=_chart_id("jobs", lang),
         alt=alt,
         value_format=_ticks(lang),
@@ -393,7 +398,7 @@ def jobs(
         key="jobs",
         svg=chart.svg,
         alt=alt,
-        caption=t(caption_key, lang, **values),
+        caption=_t(caption_key, lang, **values),
         source=source_line(ds, ids, lang),
         fact_ids=ids,
     )
@@ -419,20 +424,20 @@ def eu_shares(ds: Dataset, lang: str) -> Figure:
         used += [share, multiple, rank]
         values = {
             "share": share.text(lang),
-            "multiple": multiple.text(lang, digits=1),
+            "multiple": multiple.text(lang),
             "rank": _ordinal(int(rank.value), lang),
-            "name": t(f"figure.eu_shares.{name}", lang),
+            "name": _t(f"figure.eu_shares.{name}", lang),
         }
-        items.append((values["name"], share.value, t("figure.eu_shares.value", lang, **values)))
+        items.append((values["name"], share.value, _t("figure.eu_shares.value", lang, **values)))
         values["name"] = " ".join(values["name"].split())  # one line in the text alternative
-        parts.append(t("figure.eu_shares.alt_item", lang, **values))
+        parts.append(_t("figure.eu_shares.alt_item", lang, **values))
     population = e.population_share.text(lang)
-    alt = t("figure.eu_shares.alt", lang, items=_join(parts, lang), population=population)
+    alt = _t("figure.eu_shares.alt", lang, items=_join(parts, lang), population=population)
     chart = charts.ratio_bars(
         items,
         reference=e.population_share.value,
-        reference_label=t("figure.eu_shares.reference", lang, population=population),
-        xlabel=t("figure.eu_shares.axis", lang),
+        reference_label=_t("figure.eu_shares.reference", lang, population=population),
+        xlabel=_t("figure.eu_shares.axis", lang),
         chart_id=_chart_id("eu_shares", lang),
         alt=alt,
         value_format=_ticks(lang),
@@ -442,7 +447,7 @@ def eu_shares(ds: Dataset, lang: str) -> Figure:
         key="eu_shares",
         svg=chart.svg,
         alt=alt,
-        caption=t("figure.eu_shares.caption", lang, population=population),
+        caption=_t("figure.eu_shares.caption", lang, population=population),
         source=source_line(ds, ids, lang),
         fact_ids=ids,
     )
@@ -505,42 +510,42 @@ def market(ds: Dataset, lang: str, tolerance: float | None = None) -> Figure:
         (
             list(stated_years),
             _path(m.base_size.value, m.stated_rate.value / 100, base, stated_years),
-            t("figure.market.path_stated", lang, **values),
+            _t("figure.market.path_stated", lang, **values),
             charts.VERMILLION,
             "-",
         ),
         (
             list(implied_years),
             _path(m.base_size.value, m.implied_rate.value / 100, base, implied_years),
-            t("figure.market.path_implied", lang, **values),
+            _t("figure.market.path_implied", lang, **values),
             charts.BLUE,
             (0, (4, 2)),
         ),
     ]
     stated = [
-        (base, m.base_size.value, t("figure.market.point", lang, year=base, value=values["base"])),
-        (end, m.end_size.value, t("figure.market.point", lang, year=end, value=values["end"])),
+        (base, m.base_size.value, _t("figure.market.point", lang, year=base, value=values["base"])),
+        (end, m.end_size.value, _t("figure.market.point", lang, year=end, value=values["end"])),
     ]
     implied = [
         (
             start,
             m.implied_start_size.value,
-            t("figure.market.implied_start", lang, **values),
+            _t("figure.market.implied_start", lang, **values),
         )
     ]
-    alt = t("figure.market.alt", lang, **values)
+    alt = _t("figure.market.alt", lang, **values)
     chart = charts.trajectory(
         stated,
         paths,
         implied=implied,
-        ylabel=t("figure.market.axis", lang),
+        ylabel=_t("figure.market.axis", lang),
         chart_id=_chart_id("market", lang),
         alt=alt,
         years=(start, end),
         value_format=_ticks(lang),
     )
     verdict = "within" if m.continuation_verdict == "consistent" else "beyond"
-    values["verdict"] = t(f"figure.market.{verdict}", lang, **values)
+    values["verdict"] = _t(f"figure.market.{verdict}", lang, **values)
     ids = _fact_ids(
         m.stated_rate, m.base_size, m.end_size, m.implied_rate, m.implied_start_size,
         m.projected_end_size, m.rate_gap,
@@ -549,7 +554,7 @@ def market(ds: Dataset, lang: str, tolerance: float | None = None) -> Figure:
         key="market",
         svg=chart.svg,
         alt=alt,
-        caption=t("figure.market.caption", lang, **values),
+        caption=_t("figure.market.caption", lang, **values),
         source=source_line(ds, ids, lang),
         fact_ids=ids,
     )
@@ -576,8 +581,8 @@ def timeline(ds: Dataset, lang: str) -> Figure:
     rows, items, groups = [], [], []
     for e in chosen:
         key = f"figure.timeline.event.{e.event_id}"
-        label = t(key, lang) if has(key) else (e.label_fr if lang == "fr" else e.label_en)
-        kind = t(f"event_kind.{e.kind}", lang)
+        label = _t(key, lang) if has(key) else (e.label_fr if lang == "fr" else e.label_en)
+        kind = _t(f"event_kind.{e.kind}", lang)
         when = formatting.fmt_date(e.date, lang, e.precision)
         reported = e.date_basis == "source_date"
         group = EVENT_GROUPS.get(e.kind, "other")
@@ -585,9 +590,9 @@ def timeline(ds: Dataset, lang: str) -> Figure:
             groups.append(group)
         rows.append((e.date, when, label, kind, GROUP_COLOURS[group], reported))
         if reported:
-            when = t("timeline.reported_by", lang, date=when)
+            when = _t("timeline.reported_by", lang, date=when)
         kind = kind[:1].lower() + kind[1:]
-        items.append(t("figure.timeline.alt_item", lang, when=when, kind=kind, label=label))
+        items.append(_t("figure.timeline.alt_item", lang, when=when, kind=kind, label=label))
     first, last = chosen[0].date.year, chosen[-1].date.year
     values = {
         "shown": formatting.fmt_number(len(chosen), lang),
@@ -595,7 +600,7 @@ def timeline(ds: Dataset, lang: str) -> Figure:
         "first": str(first),
         "last": str(last),
     }
-    alt = t("figure.timeline.alt", lang, items=_join(items, lang), **values)
+    alt = _t("figure.timeline.alt", lang, items=_join(items, lang), **values)
     order = [g for g in GROUP_COLOURS if g in groups]
     chart = charts.timeline(
         rows,
@@ -603,14 +608,14 @@ def timeline(ds: Dataset, lang: str) -> Figure:
         alt=alt,
         start=dt.date(first, 1, 1),
         end=dt.date(last + 1, 1, 1),
-        groups=[(t(f"figure.timeline.group.{g}", lang), GROUP_COLOURS[g]) for g in order],
+        groups=[(_t(f"figure.timeline.group.{g}", lang), GROUP_COLOURS[g]) for g in order],
     )
     event_ids = tuple(e.event_id for e in chosen)
     return Figure(
         key="timeline",
         svg=chart.svg,
         alt=alt,
-        caption=t("figure.timeline.caption", lang, **values),
+        caption=_t("figure.timeline.caption", lang, **values),
         source=source_line(ds, (), lang, event_ids=event_ids),
         fact_ids=(),
         event_ids=event_ids,
@@ -647,22 +652,22 @@ def clusters(ds: Dataset, lang: str) -> Figure:
                 counts[wrapped[metric]] = None if ind is None else ind.value
                 lower = label[metric][:1].lower() + label[metric][1:]
                 if ind is None:
-                    described.append(t("figure.clusters.alt_missing", lang, metric=lower))
+                    described.append(_t("figure.clusters.alt_missing", lang, metric=lower))
                 else:
                     used.append(ind)
                     described.append(
-                        t("figure.clusters.alt_value", lang, metric=lower, value=ind.text(lang))
+                        _t("figure.clusters.alt_value", lang, metric=lower, value=ind.text(lang))
                     )
         series.append((name, counts, _ticks(lang), colours[cluster]))
         parts.append(
-            t("figure.clusters.alt_cluster", lang, cluster=name, counts=", ".join(described))
+            _t("figure.clusters.alt_cluster", lang, cluster=name, counts=", ".join(described))
         )
-    alt = t("figure.clusters.alt", lang, items=_join(parts, lang))
+    alt = _t("figure.clusters.alt", lang, items=_join(parts, lang))
     chart = charts.grouped_bars(
         [[wrapped[m] for m in panel] for panel in CLUSTER_PANELS],
         series,
-        ylabel=t("figure.clusters.axis", lang),
-        missing_label=t("figure.clusters.missing", lang),
+        ylabel=_t("figure.clusters.axis", lang),
+        missing_label=_t("figure.clusters.missing", lang),
         chart_id=_chart_id("clusters", lang),
         alt=alt,
         value_format=_ticks(lang),
@@ -672,7 +677,7 @@ def clusters(ds: Dataset, lang: str) -> Figure:
         key="clusters",
         svg=chart.svg,
         alt=alt,
-        caption=t("figure.clusters.caption", lang),
+        caption=_t("figure.clusters.caption", lang),
         source=source_line(ds, ids, lang),
         fact_ids=ids,
     )

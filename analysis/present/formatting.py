@@ -13,9 +13,17 @@ narrow no-break space U+202F groups digits ("2 100"), the no-break space U+00A0 
 number from its unit or sign ("34,6 %", "48,6 M€", "5 ans"). English writes "€48.6M",
 "34.6%" and "5 years".
 
-Rounding is half-up (6.75 -> 6.8). A bound is rounded outwards so that the printed
-statement stays true: a lower bound down (more than 27.83 % -> "more than 27.8%"), an upper
-bound up (less than 2.553 -> "less than 2.56"); an approximate figure is rounded half-up.
+Rounding is half-up (6.75 -> 6.8), for every figure, bounds included: a quantity has one
+rounding wherever it is shown (chart, table, prose), and a bound is written as its tight
+figure at the precision shown ("less than €48.5k" for less than 48.503), never rounded
+outwards into a looser one ("less than €48.6k"); only a bound that half-up rounding would
+put on the wrong side by more than a tenth of its last digit is rounded outwards
+(:func:`rounding_for`).
+
+A figure carries one qualifier (:attr:`analysis.compute.growth.Bounded.wording`): a bound
+that rests on an approximate figure is written as that approximate figure ("about €58M",
+not "at least about €58M"); ``about_or_more`` / ``about_or_less`` ("about €86.1bn or
+more") keep its side where the side is the point.
 
 Percentages are given in percent (34.6, not 0.346), like the facts of ``facts.csv``.
 """
@@ -25,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+import re
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from babel import Locale
@@ -243,8 +252,8 @@ def fmt_quantity(quantity: Bounded | float, unit: str, lang: str, digits: int | 
 
     A stated figure keeps its qualifier (``environ 10 Md€`` / ``about €10bn``, ``près de
     23 M€`` / ``nearly €23M``); a computed bound reads ``moins de 2,56`` / ``less than 2.56``,
-    ``moins d'environ 1,58 Md€`` / ``less than about €1.58bn``. Exact bounds are rounded
-    outwards (see the module doc).
+    and one that rests on an approximate figure ``environ 1,58 Md€`` / ``about €1.58bn``
+    (one qualifier, see the module doc).
 
     Args:
         quantity: a :class:`~analysis.growth.Bounded` figure, or a plain number (exact).
@@ -257,19 +266,37 @@ def fmt_quantity(quantity: Bounded | float, unit: str, lang: str, digits: int | 
     """
     check_lang(lang)
     q = quantity if isinstance(quantity, Bounded) else Bounded(_finite(quantity, "quantity"))
-    text = fmt_value(q.value, unit, lang, digits, rounding_for(q))
+    text = fmt_value(q.value, unit, lang, digits, rounding_for(q, unit, digits))
     return t(f"qualifier.{q.wording}", lang, value=text)
 
 
-def rounding_for(quantity: Bounded) -> str:
-    """Return the rounding that keeps a printed bound true.
+def rounding_for(quantity: Bounded, unit: str | None = None, digits: int | None = None) -> str:
+    """Return the rounding a quantity is printed with: ``half_up``, bounds included.
 
-    ``floor`` for an exact lower bound, ``ceiling`` for an exact upper bound, ``half_up``
-    otherwise (an approximate figure is not made more precise by rounding outwards).
+    A bound is not rounded outwards into a looser figure: its tight figure, rounded
+    half-up, is what the chart, the table and the prose show ("less than €48.5k" for less
+    than 48.503, a shift of 0.003, within a tenth of the last digit). Only when half-up
+    rounding would put an exact bound on the wrong side by more than a tenth of its last
+    digit is it rounded outwards instead (less than 2.4 shown without decimals is "less than
+    3", not a false "less than 2"); this needs ``unit`` (and ``digits``, as for
+    :func:`fmt_value`).
+
+    Raises:
+        ValueError: for a quantity that is not a :class:`Bounded` figure or an unknown unit.
     """
-    if quantity.approximate or quantity.direction not in ("lower", "upper"):
+    if not isinstance(quantity, Bounded):
+        raise ValueError(f"quantity must be a Bounded figure, got {quantity!r}")
+    if unit is None or quantity.approximate or quantity.direction not in ("lower", "upper"):
         return "half_up"
-    return "floor" if quantity.direction == "lower" else "ceiling"
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    v = _finite(quantity.value)
+    n = 2 if unit == "ratio" and digits is None else _auto_digits(v, digits, UNITS[unit])
+    shift = float(_quantize(v, n, "half_up")) - v
+    wrong_side = shift > 0 if quantity.direction == "lower" else shift < 0
+    if wrong_side and abs(shift) > 10.0**-n / 10:
+        return "floor" if quantity.direction == "lower" else "ceiling"
+    return "half_up"
 
 
 def fmt_fact(value: float, unit: str, qualifier: str, lang: str, digits: int | None = None) -> str:
@@ -321,3 +348,20 @@ def fmt_period(start: int | None, end: int | None, lang: str) -> str:
     if end < start:
         raise ValueError(f"end must not be before start ({start}), got {end}")
     return f"{start}\u2013{end}"
+
+
+#: French words a filled template may leave before a vowel: "de environ" -> "d'environ".
+_ELISION = re.compile(r"\b([dD]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu)e (?=(?:environ|au|un|une)\b)")
+
+
+def elide(text: str, lang: str) -> str:
+    """Apply the French elision a filled template may need; other languages unchanged.
+
+    A qualifier put after "de" or "que" may start with a vowel: ``une hausse de environ
+    22,4 %`` -> ``une hausse d'environ 22,4 %``, ``de au moins 15`` -> ``d'au moins 15``.
+
+    Raises:
+        ValueError: for a lang that is not ``fr`` or ``en``.
+    """
+    check_lang(lang)
+    return _ELISION.sub(r"\1'", text) if lang == "fr" else text
