@@ -333,9 +333,6 @@ SPARE = {
     "report.unit.organisations",
     "report.unit.people",
     "report.unit.workpackages",
-    # The number style's methodology sentences, until the methodology appendix cites them.
-    "report.method.one_qualifier",
-    "report.method.words",
     # Indicators computed (and listed by indicators.methodology) but shown by no report.
     "indicator.jobs.direct_annual_rate.label",
     "indicator.jobs.direct_annual_rate.definition",

@@ -62,7 +62,14 @@ def methodology(doc: Document, stated: Mapping[str, Indicator] | None = None) ->
     lang = doc.lang
     out: list[Any] = [doc.section("methodology", appendix=True)]
     out.append(doc.section("method_reading", 2))
-    out.append(doc.para("report.method.bounds", "report.method.rounding"))
+    out.append(
+        doc.para(
+            "report.method.bounds",
+            "report.method.one_qualifier",
+            "report.method.rounding",
+            "report.method.words",
+        )
+    )
     out.append(doc.para("report.method.selection"))
     if doc.indicators:
         out.append(doc.section("method_indicators", 2))
@@ -203,6 +210,9 @@ def data_appendix(doc: Document) -> Blocks:
 
 
 def _stated(doc: Document, r: Any) -> str:
+    words = r.get(f"words_{doc.lang}")
+    if words is not None and not pd.isna(words):  # a figure the text states in words
+        return str(words)
     value = float(r["value"])
     text = repr(value).rstrip("0").rstrip(".") if "." in repr(value) else repr(value)
     decimals = len(text.split(".")[1]) if "." in text else 0

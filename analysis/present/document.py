@@ -60,10 +60,6 @@ __all__ = [
 ]
 
 
-#: Marker that splits a qualifier template around its value.
-_SLOT = "\x00"
-
-
 def _facts_of(item: Any) -> tuple[str, ...]:
     """The fact ids an indicator, family, figure or list of them rests on."""
     if item is None:
@@ -172,7 +168,8 @@ class Document:
         strings are used as given.
         """
         used = placeholders(_template(key, self.lang))
-        return t(key, self.lang, **{k: self._value(v) for k, v in values.items() if k in used})
+        text = t(key, self.lang, **{k: self._value(v) for k, v in values.items() if k in used})
+        return formatting.elide(text, self.lang)
 
     def say(self, key: str, **values: object) -> str:
         """Alias of :meth:`t` for the sentences of the summary and the interpretations."""
@@ -217,8 +214,8 @@ class Document:
         }
 
     def period(self, ind: Indicator) -> str:
-        """An indicator's period of years (``2024–2029``), or an empty string."""
-        return formatting.fmt_period(*(ind.period or (None, None)), self.lang)
+        """An indicator's period as the text states it ("within five years of January 2024")."""
+        return ind.period_text(self.lang)
 
     def year(self, ind: Indicator) -> str:
         """The last year of an indicator's period (``2023``), or an empty string."""
@@ -268,24 +265,15 @@ class Document:
 
     # -- numbers --------------------------------------------------------------------------
 
-    def number(self, ind: Indicator, digits: int | None = None) -> str:
+    def number(self, ind: Indicator) -> str:
         """An indicator's value with its bound but without its unit (for unit headers)."""
         self.use(ind)
-        n = ind.digits if digits is None else digits
-        rounding = formatting.rounding_for(ind.quantity)
-        if ind.unit == "ratio" and n is None:
-            n = 2
-        number = formatting.fmt_number(ind.value, self.lang, n, rounding)
-        return t(f"qualifier.{ind.wording}", self.lang, value=number)
+        return ind.number_text(self.lang)
 
     def tile_parts(self, ind: Indicator) -> tuple[str, str, str]:
         """A tile's value: the bound wording before and after the figure, and the figure."""
         self.use(ind)
-        figure = formatting.fmt_value(
-            ind.value, ind.unit, self.lang, ind.digits, formatting.rounding_for(ind.quantity)
-        )
-        before, _, after = t(f"qualifier.{ind.wording}", self.lang, value=_SLOT).partition(_SLOT)
-        return before.strip(), figure, after.strip()
+        return ind.parts(self.lang)
 
     # -- sources --------------------------------------------------------------------------
 
@@ -571,7 +559,7 @@ class Document:
         inds = _indicators_of(items)
         self.use(inds)
         lang = self.lang
-        periods = [formatting.fmt_period(*(i.period or (None, None)), lang) for i in inds]
+        periods = [i.period_text(lang) for i in inds]
         with_period = any(periods)
         rows = []
         for ind, period in zip(inds, periods, strict=True):
