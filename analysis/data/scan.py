@@ -79,6 +79,8 @@ FACT_COLUMNS = [
     "period_end",
     "locator",
     "note",
+    "words_fr",
+    "words_en",
 ]
 
 #: Words just before a figure that qualify it, per qualifier of facts.csv (``exact`` when
