@@ -1208,12 +1208,13 @@ def market_check(
             (end.value, end.qualifier),
             years_between(base_year, end_year),
         )
-        # The rate covers an earlier period than the sizes: a gap may be a change of pace.
+        # The rate covers an earlier period than the sizes: a gap may be a change of pace, so
+        # the sizes cannot check the rate; the explanation says how far apart they are and
+        # whether the sizes' stated precision could close the gap.
         if rate_compatible(rate_sel.quantity, implied_rate.value, tol):
             continuation_verdict, continuation_reason = "consistent", "within_tolerance"
         elif sensitivity.reachable:
-            continuation_verdict = "consistent within stated precision"
-            continuation_reason = "within_size_precision"
+            continuation_verdict, continuation_reason = "not verifiable", "within_size_precision"
         else:
             continuation_verdict, continuation_reason = "not verifiable", "periods_differ"
     start_size = recomputed = None
