@@ -159,9 +159,12 @@ def test_summary_has_tiles_and_sentences(built, name, lang):
     summary = soup_of(built, name, lang).find("section", class_="summary")
     tiles = summary.select("li.tile")
     assert 4 <= len(tiles) <= 6
+    shared = summary.find(class_="tiles-source")
     for tile in tiles:
-        for part in ("tile-value", "tile-unit", "tile-meaning", "tile-source"):
+        for part in ("tile-value", "tile-unit", "tile-meaning"):
             assert tile.find(class_=part).get_text(strip=True), part
+        # Each tile names its source, unless one note under the tiles names it for all.
+        assert (shared is None) != (tile.find(class_="tile-source") is None)
     assert 3 <= len(summary.select("ul.key-points li")) <= 5
 
 

@@ -25,6 +25,7 @@ test) can check that the data appendix lists them all.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -432,8 +433,17 @@ class Document:
             raise ValueError(f"a summary has 4 to 6 tiles, got {len(tiles)}")
         if not 3 <= len(sentences) <= 5:
             raise ValueError(f"a summary has 3 to 5 sentences, got {len(sentences)}")
+        # One source note for the tiles when they share it, rather than the same line in each.
+        sources = {tile.source for tile in tiles}
+        note = ""
+        if len(sources) == 1:
+            note = sources.pop()
+            tiles = [dataclasses.replace(tile, source="") for tile in tiles]
         return KeyFigures(
-            heading=t("section.summary", self.lang), tiles=tuple(tiles), points=tuple(sentences)
+            heading=t("section.summary", self.lang),
+            tiles=tuple(tiles),
+            points=tuple(sentences),
+            source_note=note,
         )
 
     def section(self, key: str, level: int = 1, appendix: bool = False) -> Heading:
