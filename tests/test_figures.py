@@ -357,12 +357,14 @@ def test_market_caption_and_source(made):
         f"Marché des ATMP{NBSP}: tailles annoncées pour 2025 et 2032, trajectoire du TCAC "
         f"annoncé pour 2019–2025 (plus de 36{NBSP}%) prolongé jusqu'en 2032, et trajectoire du "
         f"taux qu'impliquent les deux tailles (environ 34,6{NBSP}%), soit un écart "
-        f"d'environ 1,4{NBSP}pp, au-delà de la tolérance de 1,0{NBSP}pp."
+        f"d'environ 1,4{NBSP}pp, pour une période postérieure à celle du taux annoncé, que ces "
+        "tailles ne permettent donc pas de vérifier."
     )
     assert en.caption == (
         "ATMP market: sizes stated for 2025 and 2032, path of the CAGR stated for 2019–2025 "
         "(more than 36%) continued to 2032, and path of the rate the two sizes imply (about "
-        "34.6%), a gap of about 1.4 pp, beyond the 1.0 pp tolerance."
+        "34.6%), a gap of about 1.4 pp, for a later period than the stated rate, which these "
+        "sizes therefore cannot check."
     )
     assert fr.source == f"Source{NBSP}: {S002_FR}."
     assert en.source == f"Source: {S002_EN}."
@@ -393,7 +395,10 @@ def test_market_tolerance_decides_the_wording(ds):
     assert figures.market(ds, "fr", tolerance=2).caption.endswith(
         f"dans la tolérance de 2,0{NBSP}pp."
     )
-    assert figures.market(ds, "en", tolerance=0).caption.endswith("beyond the 0.0 pp tolerance.")
+    caption = figures.market(ds, "en", tolerance=0).caption
+    assert caption.endswith(
+        "for a later period than the stated rate, which these sizes therefore cannot check."
+    )
 
 
 # -- timeline -------------------------------------------------------------------------------
