@@ -173,10 +173,11 @@ def _start_kernel(env: dict[str, str], cwd: str, folder: str) -> _Kernel:
 def init_worker(build_pid: int, runtime: str, progress: str | None) -> None:
     """Prepare one process of the build's pool (its ``initializer``).
 
-    The worker ignores Ctrl-C (the build handles it and stops its workers); on SIGTERM, or
-    when the build process ends (a parent-death signal on Linux, and a check every
-    :data:`PARENT_CHECK_SECONDS` everywhere), it kills its kernel, removes its files and
-    exits at once.
+    The worker ignores Ctrl-C: the build handles it and stops its workers with SIGTERM, on
+    which a worker kills its kernel, removes its kernels' files and exits at once. When the
+    build process ends without doing so (``kill -9``), the worker gets SIGHUP (a
+    parent-death signal on Linux, and a check every :data:`PARENT_CHECK_SECONDS`
+    everywhere) and does the same, removing the build's whole runtime folder.
 
     Args:
         build_pid: Process id of the build; the worker ends when it is gone.
@@ -188,30 +189,34 @@ def init_worker(build_pid: int, runtime: str, progress: str | None) -> None:
     _WORKER.update(build_pid=build_pid, runtime=runtime, folder=folder, progress=progress)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_worker)
+    signal.signal(signal.SIGHUP, _stop_worker)
     if sys.platform.startswith("linux"):
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGHUP, 0, 0, 0)
     threading.Thread(target=_watch_parent, args=(build_pid,), daemon=True).start()
     if os.getppid() != build_pid:  # the build ended before the signal was asked for
-        _stop_worker(signal.SIGTERM, None)
+        _stop_worker(signal.SIGHUP, None)
     prepare_worker()
 
 
 def _watch_parent(build_pid: int) -> None:
     while os.getppid() == build_pid:
         time.sleep(PARENT_CHECK_SECONDS)
-    os.kill(os.getpid(), signal.SIGTERM)
+    os.kill(os.getpid(), signal.SIGHUP)
 
 
 def _stop_worker(signum: int, frame: Any) -> None:
-    """End the worker now: kill its kernels, remove its files (all of them if orphaned)."""
+    """End the worker now: kill its kernels and remove their files.
+
+    On SIGTERM (from the build) only this worker's folder goes; on SIGHUP (the build has
+    gone) the build's whole runtime folder, which nobody else will remove.
+    """
     del frame
     for kernel in list(_KERNELS):
         kernel.kill()
-    orphaned = os.getppid() != _WORKER.get("build_pid")
-    folder = _WORKER.get("runtime" if orphaned else "folder")
+    folder = _WORKER.get("runtime" if signum == signal.SIGHUP else "folder")
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
     os._exit(128 + signum)
