@@ -9,6 +9,7 @@ environment that every process they start inherits.
 
 import io
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -148,6 +149,11 @@ def test_kill_nine_of_the_build_leaves_no_process_and_no_write(separate_build):
 def test_stop_signal_ends_every_process_and_leaves_no_file(separate_build, signum, to_group, code):
     build_ = separate_build
     build_.wait_until_executing()
+    # The build has said what it does, while it does it (not only when it ends).
+    assert select.select([build_.process.stdout], [], [], 5.0)[0]
+    assert build_.process.stdout.readline() == (
+        "1 to build, 0 up to date; checking the data in data/\n"
+    )
     # The folder is busy meanwhile.
     second = subprocess.run(
         [sys.executable, "-m", "analysis", "build", "--out", str(build_.out), "--quiet"],

@@ -688,13 +688,11 @@ class Progress:
             self._live.__exit__(*exc)
 
     def _table(self) -> Any:
+        from rich.console import Group
         from rich.table import Table
         from rich.text import Text
 
         table = Table.grid(padding=(0, 2))
-        if self.caption:
-            table.title = Text(self.caption, style="dim")
-            table.title_justify = "left"
         styles = {"done": "green", "up to date": "dim", "failed": "bold red"}
         now = time.perf_counter()
         for key, status in self.statuses.items():
@@ -702,7 +700,7 @@ class Progress:
             if status.started is not None and status.state in {"executing", "rendering"}:
                 clock = f"{now - status.started:.0f} s"
             table.add_row(key, Text(status.text(), style=styles.get(status.state, "")), clock)
-        return table
+        return Group(Text(self.caption, style="dim"), table) if self.caption else table
 
     def update(self, key: str, state: str, detail: str = "", seconds: float | None = None) -> None:
         """Record a new state for ``key`` and show it."""
@@ -916,7 +914,7 @@ def _build_locked(
             try:
                 progress.note(
                     f"{len(stale)} to build, {len(variants) - len(stale)} up to date;"
-                    f" checking the data in {_shown(config.data_dir)}"
+                    f" checking the data in {_shown(config.data_dir)}{os.sep}"
                 )
                 if _data_is_valid(config.data_dir):
                     recorder = _Recorder(config, stale, hashes, manifest, progress, outcome)
