@@ -186,12 +186,14 @@ def test_dead_worker_fails_its_variant_only_and_the_other_runs_again(tmp_path):
     killed = []
 
     def kill_worker_of_a():
-        # Once both variants execute, each on its worker, kill the worker running sleepy_a.
+        # Once both variants execute, each on its worker, kill the worker running sleepy_a,
+        # then let sleepy_b's second run end without sleeping.
         both = [markers / "a.pid", markers / "b.pid"]
         if _wait_for(lambda: all(marker.exists() for marker in both)):
             pid = int(both[0].read_text())
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
+        (markers / "release").touch()
 
     killer = threading.Thread(target=kill_worker_of_a, daemon=True)
     console = Console(file=io.StringIO(), width=200, force_terminal=False)
@@ -201,7 +203,7 @@ def test_dead_worker_fails_its_variant_only_and_the_other_runs_again(tmp_path):
         out_dir=out,
         langs=["fr"],
         formats=["html"],
-        params=[("seconds", str(SECONDS))],
+        params=[("seconds", "60")],  # cut short once the test has killed a worker
         jobs=2,
         quiet=True,
     )

@@ -130,7 +130,11 @@ class _Kernel:
             connection_file=os.path.join(folder, f"{name}.json"),
         )
         _KERNELS.add(self)
-        run_sync(self.km.start_kernel)(env=env, cwd=cwd)
+        try:
+            run_sync(self.km.start_kernel)(env=env, cwd=cwd)
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         """Stop the kernel and remove its connection file and sockets."""

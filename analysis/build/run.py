@@ -59,7 +59,6 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 3
-EXIT_INTERRUPTED = 130
 
 MANIFEST = "manifest.json"
 LOCK_FILE = ".build.lock"
@@ -122,8 +121,9 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Execute the report notebooks and render them as HTML and PDF, in French and English. "
         "Variants whose inputs did not change are skipped. Exit codes: 0 done, 1 a report "
-        "failed, 2 invalid option or parameter (nothing built), 3 another build is using "
-        "the output folder."
+        "failed, 2 invalid option, parameter or output folder (nothing built), 3 another "
+        "build is using the output folder, 130 interrupted (Ctrl-C), 143 terminated "
+        "(SIGTERM)."
     )
     parser.add_argument(
         "--report",
@@ -1144,7 +1144,8 @@ def _pool_round(
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    return _after_breakage(broken, started, workers, attempts, recorder)
+    with signals.deferred():
+        return _after_breakage(broken, started, workers, attempts, recorder)
 
 
 def _after_breakage(
