@@ -4,6 +4,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from analysis.parameters import LANGS
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -17,7 +19,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("audit", help="print the audit of every checkable claim")
     p.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
-    p.add_argument("--lang", default="en", choices=["fr", "en"], help="language of explanations")
+    p.add_argument("--lang", default="en", choices=LANGS, help="language of explanations")
+
+    p = sub.add_parser("scan", help="list the figures of a source text and what covers them")
+    p.add_argument("file", type=Path, help="the source text (UTF-8)")
+    p.add_argument("--lang", choices=LANGS, help="its language (default: sources.csv)")
+    p.add_argument("--format", default="table", choices=["table", "csv"], help="output format")
+    p.add_argument("--data", type=Path, default=None, help="data folder (default: data/)")
 
     from analysis.build.run import add_build_arguments, add_list_arguments
 
@@ -37,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         from analysis.compute.audit import audit_command
 
         return audit_command(args.data, args.lang)
+    if args.command == "scan":
+        from analysis.data.scan import scan_command
+
+        return scan_command(args)
     if args.command == "build":
         from analysis.build.run import build_command
 

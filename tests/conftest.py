@@ -30,3 +30,41 @@ def data_copy(tmp_path: Path) -> Callable[..., Path]:
         return target
 
     return make
+
+
+@pytest.fixture(scope="session")
+def reports_build(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Every report in French and English, HTML and PDF, built ONCE per test session.
+
+    The build tier's tests read these files (never modify them); tests that need a build of
+    their own use a fixture notebook instead (tests/fixtures/notebooks). The data is a copy,
+    so a test may compare against it without touching data/.
+    """
+    import io
+
+    from rich.console import Console
+
+    from analysis.build.registry import REGISTRY
+    from analysis.build.run import build, make_config
+    from analysis.present.messages import USED_ENV
+
+    root = tmp_path_factory.mktemp("reports-build")
+    data = root / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    out = root / "out"
+    console = Console(file=io.StringIO(), width=200, force_terminal=False)
+    config = make_config(reports=list(REGISTRY), out_dir=out, data_dir=data, quiet=True, jobs=2)
+    used = root / "messages-used.txt"  # every process of the build appends the keys it serves
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(USED_ENV, str(used))
+        outcome = build(config, console)
+    text = console.file.getvalue()
+    assert outcome.exit_code == 0, text
+    return {
+        "root": root,
+        "out": out,
+        "data": data,
+        "text": text,
+        "outcome": outcome,
+        "messages_used": used,
+    }

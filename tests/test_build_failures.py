@@ -40,11 +40,15 @@ def test_failing_cell_fails_its_variant_only_and_keeps_earlier_outputs(tmp_path)
     outcome, text = run(out, params=[("failing.fail", "true")], force=True)
 
     assert outcome.exit_code == 1
-    assert outcome.statuses["fr/failing"].state == "failed"
+    # fail=true is another edition of the report, with files of its own.
+    assert outcome.statuses["fr/failing--fail-true"].state == "failed"
     assert outcome.statuses["fr/steady"].state == "done"
     assert "1 built, 0 up to date, 1 failed in " in text
-    assert "failed: report failing (fr), cell 3: ZeroDivisionError: division by zero" in text
-    failed = out / "_failed" / "fr" / "failing.ipynb"
+    assert (
+        "failed: report failing--fail-true (fr), cell 3: ZeroDivisionError: division by zero"
+        in text
+    )
+    failed = out / "_failed" / "fr" / "failing--fail-true.ipynb"
     assert f"executed notebook: {failed}" in text
     nb = nbformat.read(failed, as_version=4)
     assert nb.metadata.papermill.parameters == {"lang": "fr", "fail": True, "exit_kernel": False}
@@ -63,10 +67,10 @@ def test_failing_cell_fails_its_variant_only_and_keeps_earlier_outputs(tmp_path)
     assert manifest_after == manifest_before
     assert not list(out.rglob("*.tmp"))
 
-    # Fixed again: rebuilt, and the failed copy is cleared away.
+    # The stated edition rebuilds; the failed copy belongs to the other edition and stays.
     outcome, text = run(out, params=[("failing.fail", "false")], force=True)
     assert outcome.exit_code == 0, text
-    assert not failed.exists()
+    assert failed.exists()
 
 
 def test_kernel_that_dies_fails_its_variant_without_stopping_the_build(tmp_path):
@@ -74,9 +78,10 @@ def test_kernel_that_dies_fails_its_variant_without_stopping_the_build(tmp_path)
     outcome, text = run(out, params=[("failing.exit_kernel", "true")], formats=["html"])
     assert outcome.exit_code == 1
     assert outcome.statuses["fr/steady"].state == "done"
-    assert "failed: report failing (fr), cell 3: DeadKernelError: Kernel died" in text
-    assert (out / "_failed" / "fr" / "failing.ipynb").exists()
-    assert not (out / "fr" / "failing.html").exists()
+    edition = "failing--exit_kernel-true"
+    assert f"failed: report {edition} (fr), cell 3: DeadKernelError: Kernel died" in text
+    assert (out / "_failed" / "fr" / f"{edition}.ipynb").exists()
+    assert not (out / "fr" / f"{edition}.html").exists()
 
 
 def test_html_has_outputs_in_order_without_code(tmp_path):

@@ -118,15 +118,19 @@ def test_parameter_change_rebuilds_with_the_value(built, tmp_path):
         out, built["data"], params=[("cagr_tolerance", "2.5")], formats=["html"], langs=["fr"]
     )
     assert outcome.exit_code == 0, text
-    assert outcome.statuses["fr/bilingual"].state == "done"
-    assert "cagr_tolerance = 2.5" in html(out, "fr")
-    entry = json.loads((out / "manifest.json").read_text())["variants"]["fr/bilingual"]
+    # Another edition: files of its own, beside the stated edition's.
+    key = "fr/bilingual--cagr_tolerance-2.5"
+    assert outcome.statuses[key].state == "done"
+    page = (out / f"{key}.html").read_text(encoding="utf-8")
+    assert "cagr_tolerance = 2.5" in page
+    assert html(out, "fr") == html(built["out"], "fr")
+    entry = json.loads((out / "manifest.json").read_text())["variants"][key]
     assert entry["parameters"] == {"lang": "fr", "cagr_tolerance": 2.5}
     assert entry["formats"] == ["html"]
     assert "pdf" not in entry["outputs"]
     # Asking for the PDF again: the manifest does not vouch for the old one, so it rebuilds.
     outcome, _ = run(out, built["data"], params=[("cagr_tolerance", "2.5")], langs=["fr"])
-    assert outcome.statuses["fr/bilingual"].state == "done"
+    assert outcome.statuses[key].state == "done"
 
 
 def test_rebuild_is_byte_identical(built, tmp_path):

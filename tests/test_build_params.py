@@ -13,9 +13,12 @@ import nbformat
 import pytest
 
 from analysis import cli, paths
+from analysis import parameters as parameters_module
+from analysis.build import registry as registry_module
 from analysis.build.export import Attachment, css_content, finish_html, inspect_parameters
 from analysis.build.registry import REGISTRY, ParameterError
 from analysis.build.run import BuildLocked, build_lock, make_config
+from analysis.parameters import LANGS, PARAMETERS, parameter_descriptions
 from analysis.present.display import ATTACHMENT_MIMETYPE, attachment_bundle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -30,19 +33,91 @@ def run_cli(capsys, *argv):
 # -- the registry agrees with the notebooks ----------------------------------------------
 
 
-@pytest.mark.parametrize("name", list(REGISTRY))
-def test_registry_matches_notebook_parameters_cell(name):
+def inspect_cell(notebook):
     import papermill
 
     # papermill's own reader, as `papermill --help-notebook` uses it.
+    return papermill.inspect_notebook(str(notebook))
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_registry_matches_notebook_parameters_cell(name):
     report = REGISTRY[name]
-    found = papermill.inspect_notebook(str(paths.NOTEBOOKS_DIR / report.notebook))
-    assert list(found) == [p.name for p in report.parameters]
+    found = inspect_cell(paths.NOTEBOOKS_DIR / report.notebook)
     for param in report.parameters:
+        if param.name not in found:
+            continue
         inspected = found[param.name]
-        assert inspected["inferred_type_name"] == param.type_name
-        assert ast.literal_eval(inspected["default"]) == param.default
-        assert inspected["help"] == param.help
+        assert inspected["inferred_type_name"] == param.type_name, param.name
+        assert ast.literal_eval(inspected["default"]) == param.default, param.name
+        assert inspected["help"] == param.help, param.name
+    declared = [p.name for p in report.parameters]
+    assert list(found) == declared
+
+
+@pytest.mark.parametrize(
+    "notebook",
+    sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")) + sorted(FIXTURES.glob("*.ipynb")),
+    ids=lambda path: path.name,
+)
+def test_every_declared_parameter_in_a_notebook_is_written_as_declared(notebook):
+    nb = nbformat.read(notebook, as_version=4)
+    (cell,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    found = {name: rest for name, *rest in inspect_parameters(cell.source)}
+    shared = [name for name in found if name in PARAMETERS]
+    assert "lang" in shared
+    for name in shared:
+        param = PARAMETERS[name]
+        annotation, default, help_text = found[name]
+        assert annotation == param.type_name, name
+        assert ast.literal_eval(default) == param.default, name
+        assert help_text == param.help, name
+
+
+def test_reports_use_the_one_declaration_of_each_parameter():
+    for report in REGISTRY.values():
+        for param in report.parameters:
+            assert param is PARAMETERS[param.name], (report.name, param.name)
+    used = {p.name for report in REGISTRY.values() for p in report.parameters}
+    assert used == set(PARAMETERS)
+    assert registry_module.LANGS is parameters_module.LANGS
+    assert PARAMETERS["lang"].choices == parameters_module.LANGS
+
+
+def test_parameter_descriptions_give_units_and_message_keys():
+    share, jobs, as_of = parameter_descriptions(["public_share", "direct_jobs", "as_of"])
+    # A share 0-1 shown in percent: 0.5 is 0.5 * 100 = 50 %.
+    assert (share.unit, share.scale, share.label) == (
+        "percent",
+        100,
+        "report.param.public_share.label",
+    )
+    assert share.rationale == "report.param.public_share.rationale"
+    assert (share.minimum, share.maximum) == (0, 1)
+    assert (jobs.unit, jobs.scale, jobs.maximum) == ("jobs", 1, 100_000)
+    assert (as_of.unit, as_of.default) == ("date", None)
+    assert [d.name for d in parameter_descriptions()] == [
+        "cagr_tolerance",
+        "public_share",
+        "direct_jobs",
+        "indirect_jobs",
+        "as_of",
+    ]
+    with pytest.raises(KeyError, match="unknown parameter 'colour'"):
+        parameter_descriptions(["colour"])
+
+
+def test_parameter_labels_exist_in_the_catalogue():
+    from analysis.present.messages import catalogue
+
+    keys = set(catalogue())
+    missing = [
+        key
+        for d in parameter_descriptions()
+        for key in (d.label, d.rationale)
+        if key is not None and key not in keys
+    ]
+    assert missing == []
 
 
 def test_inspection_reads_pep604_annotations_and_equal_signs_in_help():
@@ -99,17 +174,52 @@ def test_every_registered_report_has_its_notebook():
         (
             ["-p", "colour", "red"],
             "error: unknown parameter 'colour'; parameters of the reports being built: "
-            "cagr_tolerance, direct_jobs, indirect_jobs, public_share",
+            "as_of, cagr_tolerance, direct_jobs, indirect_jobs, public_share",
         ),
         (
             ["--report", "claims_audit", "-p", "public_share", "0.5"],
             "error: unknown parameter 'public_share'; parameters of the reports being built: "
-            "cagr_tolerance",
+            "as_of, cagr_tolerance",
         ),
         (
             ["-p", "atmp_partnership.colour", "red"],
             "error: report 'atmp_partnership' has no parameter 'colour'; "
-            "its parameters: public_share, direct_jobs, indirect_jobs",
+            "its parameters: public_share, direct_jobs, indirect_jobs, as_of",
+        ),
+        (
+            # A realistic maximum: 1e28 used to pass and fail inside the notebook.
+            ["-p", "direct_jobs", "1e28"],
+            "error: parameter 'direct_jobs' of report 'atmp_partnership': "
+            "1e+28 is above the maximum 100000",
+        ),
+        (
+            ["-p", "indirect_jobs", "100001"],
+            "error: parameter 'indirect_jobs' of report 'atmp_partnership': "
+            "100001 is above the maximum 100000",
+        ),
+        (
+            ["-p", "cagr_tolerance", "100.5"],
+            "error: parameter 'cagr_tolerance' of report 'sector_overview': "
+            "100.5 is above the maximum 100",
+        ),
+        (
+            ["--as-of", "31/01/2024"],
+            "error: parameter 'as_of' of report 'sector_overview': "
+            "expected a date written YYYY-MM-DD, got '31/01/2024'",
+        ),
+        (
+            ["-p", "as_of", "2024-02-30"],
+            "error: parameter 'as_of' of report 'sector_overview': "
+            "'2024-02-30' is not a calendar date: day is out of range for month",
+        ),
+        (
+            ["--as-of", "2020-01-01"],
+            "error: as_of 2020-01-01 is before the first source, S000 of February 2021",
+        ),
+        (
+            # S000 is dated to the month of February 2021: published by its last day only.
+            ["--report", "claims_audit", "--as-of", "2021-02-27"],
+            "error: as_of 2021-02-27 is before the first source, S000 of February 2021",
         ),
         (["-p", "lang", "en"], "error: parameter 'lang' is chosen with --lang"),
         (["--lang", "fr,de"], "error: unknown language 'de'; languages: fr, en"),
@@ -151,6 +261,17 @@ def test_invalid_options_are_refused_before_anything_runs(capsys, tmp_path, argv
         ("shade: 3\n", "unknown parameter 'shade'"),
         ("- 1\n- 2\n", "expected a mapping of parameter names to values, got list"),
         ("atmp_partnership: 3\n", "section 'atmp_partnership' must map parameter names"),
+        (
+            # YAML would read a date itself, and fail with no name on a wrong one.
+            "atmp_partnership:\n  as_of: 2024-13-01\n",
+            "parameter 'as_of' of report 'atmp_partnership': "
+            "'2024-13-01' is not a calendar date: month must be in 1..12",
+        ),
+        (
+            "{a: " * 100_000 + "1" + "}" * 100_000 + "\n",
+            "nested too deeply: a parameters file maps names to values, or a report to names"
+            " and values (two levels at most)",
+        ),
     ],
 )
 def test_invalid_params_file_is_refused_naming_the_file(capsys, tmp_path, content, message):
@@ -206,6 +327,12 @@ def test_list_shows_parameters_with_type_default_and_help(capsys):
     assert "public share of funding (0-1); None: the stated share [0 to 1]" in share
     lang = next(line for line in lines if line.strip().startswith("lang"))
     assert "default 'fr'" in lang and "[one of fr, en]" in lang
+    jobs = next(line for line in lines if line.strip().startswith("direct_jobs"))
+    assert jobs.endswith("[0 to 100000]")
+    as_of = [line.split() for line in lines if line.strip().startswith("as_of")]
+    assert len(as_of) == 3  # every report
+    assert as_of[0][:4] == ["as_of", "Optional[str]", "default", "None"]
+    assert as_of[0][-1] == "[YYYY-MM-DD]"
 
 
 # -- lock --------------------------------------------------------------------------------
@@ -400,7 +527,7 @@ def _executed_notebook():
     )
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_template_shows_outputs_only_escaped_and_in_one_language(lang):
     from analysis.build.export import PageContext, notebook_to_html
 

@@ -28,8 +28,6 @@ from analysis import paths
 from analysis.build.run import build, make_config
 
 RUN_ENV = "BIOTECH_TEST_RUN"
-#: How long a variant sleeps; a stopped build must still write nothing once it is over.
-SECONDS = 2.0
 
 
 def _wait_for(predicate, timeout=90.0):
@@ -73,7 +71,7 @@ class SeparateBuild:
             "from analysis.build.run import make_config, run_build\n"
             "config = make_config(registry=SLEEPY, notebooks_dir=NOTEBOOKS,"
             f" out_dir=Path({str(self.out)!r}), reports=['sleepy_a'], langs=['fr'],"
-            f" formats=['html'], params=[('seconds', '{SECONDS}')], jobs=1, quiet=True)\n"
+            " formats=['html'], jobs=1, quiet=True)\n"
             "sys.exit(run_build(config))\n"
         )
         env = dict(
@@ -93,12 +91,15 @@ class SeparateBuild:
         )
 
     def wait_until_executing(self):
-        """Wait until the notebook runs; return when it started (monotonic clock)."""
+        """Wait until the notebook runs (it then sleeps until released)."""
         marker = self.markers / "a.pid"
         if not _wait_for(marker.exists):
             self.process.kill()
             pytest.fail(f"the build never started its notebook: {self.process.communicate()}")
-        return time.monotonic()
+
+    def release(self):
+        """Let the notebook finish."""
+        (self.markers / "release").touch()
 
     def close(self):
         if self.process.poll() is None:
@@ -123,7 +124,7 @@ def separate_build(tmp_path):
 
 def test_kill_nine_of_the_build_leaves_no_process_and_no_write(separate_build):
     build_ = separate_build
-    started = build_.wait_until_executing()
+    build_.wait_until_executing()
     tree = _alive(build_.run_id)
     # The build, its worker, the worker's kernel and multiprocessing's resource tracker.
     assert len(tree) >= 4, [p.cmdline() for p in tree]
@@ -134,8 +135,9 @@ def test_kill_nine_of_the_build_leaves_no_process_and_no_write(separate_build):
     assert _wait_for(lambda: not _alive(build_.run_id), timeout=10), [
         p.cmdline() for p in _alive(build_.run_id)
     ]
-    # Past the moment the notebook would have finished: nothing was written meanwhile.
-    time.sleep(max(0.0, started + SECONDS + 1.0 - time.monotonic()))
+    # Were the notebook still running, it would now finish and its files be written.
+    build_.release()
+    time.sleep(3.0)
     assert sorted(p.name for p in build_.out.rglob("*")) == [".build.lock"]
     # Nor was any kernel connection file (it holds the kernel's key) or socket left.
     assert list(build_.tmp.rglob("*")) == []
@@ -186,13 +188,14 @@ def test_dead_worker_fails_its_variant_only_and_the_other_runs_again(tmp_path):
     killed = []
 
     def kill_worker_of_a():
-        # Once both variants execute, each on its worker, kill the worker running sleepy_a,
-        # then let sleepy_b's second run end without sleeping.
-        both = [markers / "a.pid", markers / "b.pid"]
-        if _wait_for(lambda: all(marker.exists() for marker in both)):
-            pid = int(both[0].read_text())
-            os.kill(pid, signal.SIGKILL)
-            killed.append(pid)
+        # Once both variants execute, each on its worker, kill the worker running sleepy_a;
+        # once sleepy_b runs again on a fresh worker, let it finish.
+        a, b = markers / "a.pid", markers / "b.pid"
+        if _wait_for(lambda: a.exists() and b.exists()):
+            first_b = b.read_text()
+            killed.append(int(a.read_text()))
+            os.kill(killed[0], signal.SIGKILL)
+            _wait_for(lambda: b.read_text() != first_b)  # sleepy_b runs again, elsewhere
         (markers / "release").touch()
 
     killer = threading.Thread(target=kill_worker_of_a, daemon=True)
@@ -203,7 +206,6 @@ def test_dead_worker_fails_its_variant_only_and_the_other_runs_again(tmp_path):
         out_dir=out,
         langs=["fr"],
         formats=["html"],
-        params=[("seconds", "60")],  # cut short once the test has killed a worker
         jobs=2,
         quiet=True,
     )

@@ -1,15 +1,13 @@
-"""Numbers, money, percentages, dates and bounds for fr (fr_BE) and en (en_GB), and the
-message catalogue (analysis.formatting, analysis.messages)."""
+"""Numbers, money, percentages, dates and bounds for fr (fr_BE) and en (en_GB)
+(analysis.present.formatting); the message catalogues are tested in test_messages.py."""
 
 import datetime as dt
 import math
 
 import pytest
-import yaml
 from babel.numbers import get_group_symbol
 
 from analysis.compute.growth import Bounded
-from analysis.present import messages
 from analysis.present.formatting import (
     FR_GROUP,
     FR_UNIT_SPACE,
@@ -25,7 +23,6 @@ from analysis.present.formatting import (
     fmt_ratio,
     fmt_value,
 )
-from analysis.present.messages import LANGS, MessageError, catalogue, placeholders, t
 
 NNBSP = "\u202f"  # narrow no-break space: French digit groups
 NBSP = "\u00a0"  # no-break space: French number-unit separator
@@ -172,37 +169,3 @@ def test_bad_input_names_the_parameter(call, message):
     with pytest.raises(ValueError) as err:
         call()
     assert str(err.value) == message
-
-
-# -- the message catalogue -------------------------------------------------------------------
-
-
-def test_every_message_has_both_languages_and_the_same_placeholders():
-    raw = yaml.safe_load(messages.CATALOGUE.read_text(encoding="utf-8"))
-    for key, texts in raw.items():
-        assert set(texts) == set(LANGS), key
-        assert placeholders(texts["fr"]) == placeholders(texts["en"]), key
-
-
-def test_the_catalogue_is_read_once():
-    assert catalogue() is catalogue()
-
-
-def test_t_fills_placeholders_and_ignores_extra_values():
-    assert t("qualifier.more_than", "fr", value="470", unused="x") == "plus de 470"
-    assert t("verdict.not_verifiable", "en") == "not verifiable"
-
-
-@pytest.mark.parametrize(
-    ("call", "message"),
-    [
-        (lambda: t("no.such.key", "fr"), "unknown message key 'no.such.key'"),
-        (lambda: t("verdict.conflict", "de"), "lang must be 'fr' or 'en', got 'de'"),
-        (lambda: t("qualifier.about", "en"), "message 'qualifier.about' needs a value for value"),
-    ],
-)
-def test_message_errors_are_clear_key_and_value_errors(call, message):
-    with pytest.raises(MessageError) as err:
-        call()
-    assert str(err.value) == message
-    assert isinstance(err.value, KeyError) and isinstance(err.value, ValueError)

@@ -5,23 +5,22 @@ The reader tests run everywhere. The audit tests read the five source texts from
 with a reason, where they are absent: the texts are not part of the repository.
 """
 
+import dataclasses
+
 import pytest
 
 from analysis import paths
 from analysis.data.load import load_data
 from analysis.data.provenance import (
     Reading,
-    context,
     explain_value,
     missing_locators,
-    number_tokens,
     occurrences,
     read_numbers,
     read_texts,
-    uncovered_numbers,
-    uncovered_tokens,
     unreadable_values,
 )
+from analysis.data.scan import covers_of, number_tokens, uncovered_numbers
 
 # --- the reader ------------------------------------------------------------------------------
 
@@ -162,32 +161,9 @@ def test_explain_value_says_why_a_value_is_not_supported(locator, language, valu
     assert explain_value(locator, language, value, unit) == reason
 
 
-def test_number_tokens_are_digit_runs_and_number_words_of_both_languages():
-    text = "Le 14 mai 2024, deux clusters; the third one (+32 476) et la première."
-    assert [t.text for t in number_tokens(text)] == [
-        "14",
-        "2024",
-        "deux",
-        "third",
-        "32",
-        "476",
-        "première",
-    ]
-
-
 def test_occurrences_finds_every_one():
     assert occurrences("les deux régions et les deux régions", "deux régions") == [4, 24]
     assert occurrences("abc", "") == []
-
-
-def test_uncovered_tokens_are_those_outside_every_locator_occurrence():
-    text = "Les deux clusters ont dit. Les deux clusters et 75 entrepreneurs, 2023."
-    assert [t.text for t in uncovered_tokens(text, ["Les deux clusters"])] == ["75", "2023"]
-    assert uncovered_tokens(text, ["Les deux clusters", "75 entrepreneurs, 2023"]) == []
-
-
-def test_context_shows_the_token_on_one_line():
-    assert context("avant\nle 75 après", 9, 11, width=5) == "t le [75] aprè"
 
 
 # --- the audit of the curated data against the texts --------------------------------------
@@ -255,24 +231,20 @@ def test_every_exclusion_locator_holds_a_number(dataset, texts):
     assert empty == []
 
 
-def locators_by_source(*tables):
-    out = {}
-    for table in tables:
-        for row in table.itertuples():
-            out.setdefault(str(row.source_id), []).append(str(row.locator))
-    return out
+def covers(dataset, texts):
+    return {source_id: covers_of(dataset, source_id) for source_id in texts}
 
 
-def test_every_number_of_the_texts_is_a_fact_or_an_exclusion(dataset, texts):
-    assert uncovered_numbers(texts, locators_by_source(dataset.facts, dataset.exclusions)) == []
+def test_every_number_of_the_texts_is_a_fact_or_an_exclusion(dataset, texts, languages):
+    # The same reading as `biotech-report scan` (analysis.data.scan), source by source.
+    assert uncovered_numbers(texts, languages, covers(dataset, texts)) == []
 
 
-def test_the_coverage_audit_notices_a_number_left_out(dataset, texts):
+def test_the_coverage_audit_notices_a_number_left_out(dataset, texts, languages):
     # Without the exclusion of the press contact's phone number, its digits are uncovered.
     exclusions = dataset.exclusions[dataset.exclusions["exclusion_id"] != "X002-03"]
-    lines = uncovered_numbers(
-        {"S002": texts["S002"]}, locators_by_source(dataset.facts, exclusions)
-    )
+    smaller = dataclasses.replace(dataset, exclusions=exclusions)
+    lines = uncovered_numbers({"S002": texts["S002"]}, languages, covers(smaller, ["S002"]))
     assert [line.split(": ")[1].split(" in ")[0] for line in lines] == [
         "'33'",
         "'1'",

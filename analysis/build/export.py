@@ -9,22 +9,19 @@ notebooks and for the command line.
 from __future__ import annotations
 
 import base64
-import hashlib
-import os
 import re
-import time
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from analysis import paths
+from analysis.present import messages
 from analysis.present.display import ATTACHMENT_MIMETYPE
 
 TEMPLATES_DIR = paths.PACKAGE_DIR / "present" / "templates"
 STATIC_DIR = paths.PACKAGE_DIR / "present" / "static"
-MESSAGES_FILE = paths.PACKAGE_DIR / "present" / "messages.yml"
 #: nbconvert template (a folder of ``TEMPLATES_DIR``) used for every report.
 TEMPLATE_NAME = "biotech_report"
 #: The PDF flavour: archivable, with embedded source files allowed.
@@ -135,12 +132,9 @@ class PageContext:
     notebook_dir: str = ""
 
 
-def load_messages() -> dict[str, dict[str, str]]:
-    """Return the message catalogue (``analysis/messages.yml``)."""
-    import yaml
-
-    with MESSAGES_FILE.open(encoding="utf-8") as stream:
-        return yaml.safe_load(stream) or {}
+def load_messages() -> Mapping[str, Mapping[str, str]]:
+    """Return every message (see :mod:`analysis.present.messages`): key -> {lang -> text}."""
+    return messages.catalogue()
 
 
 def css_content(template: str) -> str:
@@ -157,9 +151,9 @@ def css_content(template: str) -> str:
     return " ".join(parts) or '""'
 
 
-def page_css(lang: str, messages: dict[str, dict[str, str]]) -> str:
+def page_css(lang: str) -> str:
     """Return the print stylesheet with the language's page footer."""
-    footer = messages["report.page_footer"][lang]
+    footer = messages.template("report.page_footer", lang)
     base = (STATIC_DIR / "print.css").read_text(encoding="utf-8")
     return f"{base}\n@page {{ @bottom-right {{ content: {css_content(footer)}; }} }}\n"
 
@@ -246,7 +240,6 @@ def notebook_to_html(nb: Any, page: PageContext) -> tuple[str, list[Attachment]]
     )
     exporter.register_filter("svg_data_uri", _svg_data_uri)
     exporter.register_filter("image_alt", _image_alt)
-    messages = load_messages()
     resources = {
         "metadata": {"path": page.notebook_dir},
         "report": {
@@ -255,11 +248,13 @@ def notebook_to_html(nb: Any, page: PageContext) -> tuple[str, list[Attachment]]
             "generator": page.generator,
             "created": page.created,
             "screen_css": (STATIC_DIR / "report.css").read_text(encoding="utf-8"),
-            "print_css": page_css(page.lang, messages),
+            "print_css": page_css(page.lang),
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    toc_title = messages.get("report.contents", {}).get(page.lang)
+    toc_title = (
+        messages.template("report.contents", page.lang) if messages.has("report.contents") else None
+    )
     return finish_html(body, toc_title), attachments
 
 

@@ -1,8 +1,9 @@
 """The reports the package builds and the parameters each one accepts.
 
 This registry is the authority for parameter validation: a value given on the command line
-or in a parameters file is checked here before any notebook runs. Each notebook declares the
-same parameters in its cell tagged ``parameters`` (a test keeps the two in agreement).
+or in a parameters file is checked here before any notebook runs. The parameters themselves
+are declared once, in :mod:`analysis.parameters`; each notebook declares the same ones in
+its cell tagged ``parameters`` (a test keeps the two in agreement).
 
 The module is deliberately light (standard library only): the command line imports it on
 every call, including a rebuild that finds everything up to date.
@@ -10,150 +11,44 @@ every call, including a rebuild that finds everything up to date.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
-#: Languages every report is written in.
-LANGUAGES: tuple[str, ...] = ("fr", "en")
-#: Output formats the build can produce.
-FORMATS: tuple[str, ...] = ("html", "pdf")
+from analysis.parameters import (
+    AS_OF,
+    CAGR_TOLERANCE,
+    DIRECT_JOBS,
+    FORMATS,
+    INDIRECT_JOBS,
+    LANG,
+    LANGS,
+    PUBLIC_SHARE,
+    Parameter,
+    format_value,
+)
 
-_TYPE_NAMES = {str: "str", float: "float", int: "int", bool: "bool"}
-_EXPECTED = {str: "a string", float: "a number", int: "an integer", bool: "true or false"}
-_NULL_WORDS = frozenset({"none", "null"})
+__all__ = [
+    "FORMATS",
+    "LANGS",
+    "REGISTRY",
+    "REPORTS",
+    "ParameterError",
+    "Report",
+    "check_choice",
+    "edition_suffix",
+    "format_value",
+    "parameters_from_mapping",
+    "registry",
+    "resolve_parameters",
+]
+
+#: Separates the report's name from each non-default parameter in an edition's file name.
+EDITION_SEPARATOR = "--"
 
 
 class ParameterError(ValueError):
     """A report, language or parameter value the build cannot accept (exit code 2)."""
-
-
-def format_value(value: object) -> str:
-    """Return ``value`` as it is shown in messages: numbers without useless decimals."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, str):
-        return repr(value)
-    return str(value)
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One parameter of a report, as declared in the notebook's ``parameters`` cell.
-
-    Attributes:
-        name: Python name of the variable in the notebook.
-        type: One of ``str``, ``float``, ``int``, ``bool``.
-        default: Value used when none is given; ``None`` only for optional parameters.
-        help: One-line explanation, the same as the comment in the notebook.
-        minimum: Smallest accepted value (numbers), inclusive.
-        maximum: Largest accepted value (numbers), inclusive.
-        choices: The accepted values, when they form a closed list.
-        optional: Whether ``None`` is accepted (the annotation is ``Optional[<type>]``).
-    """
-
-    name: str
-    type: type
-    default: object
-    help: str
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[object, ...] | None = None
-    optional: bool = False
-
-    @property
-    def type_name(self) -> str:
-        """The annotation as written in the notebook, e.g. ``Optional[float]``."""
-        name = _TYPE_NAMES[self.type]
-        # Optional[...] rather than "| None": papermill's own reader (--help-notebook) parses it.
-        return f"Optional[{name}]" if self.optional else name
-
-    @property
-    def default_source(self) -> str:
-        """The default as written in the notebook's ``parameters`` cell (Python source)."""
-        return repr(self.default)
-
-    def parse(self, text: str) -> object:
-        """Turn a command-line string into a value of the parameter's type (not range-checked).
-
-        Raises:
-            ValueError: with a message naming what was expected.
-        """
-        stripped = text.strip()
-        if self.optional and stripped.lower() in _NULL_WORDS:
-            return None
-        if self.type is str:
-            return text
-        if self.type is bool:
-            lowered = stripped.lower()
-            if lowered in {"true", "yes", "1"}:
-                return True
-            if lowered in {"false", "no", "0"}:
-                return False
-            raise ValueError(self._expected(text))
-        try:
-            return self.type(stripped)
-        except ValueError:
-            raise ValueError(self._expected(text)) from None
-
-    def check(self, value: object) -> object:
-        """Check a typed value (from a file or :meth:`parse`) and return it normalised.
-
-        Integers are accepted for float parameters and returned as floats.
-
-        Raises:
-            ValueError: naming the problem (wrong type, out of range, not a choice).
-        """
-        if value is None:
-            if self.optional:
-                return None
-            raise ValueError(self._expected(value))
-        if self.type is float:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ValueError(self._expected(value))
-            value = float(value)
-            if not math.isfinite(value):
-                raise ValueError(f"{format_value(value)} is not a finite number")
-        elif self.type is int:
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError(self._expected(value))
-        elif not isinstance(value, self.type):
-            raise ValueError(self._expected(value))
-        if self.minimum is not None and value < self.minimum:
-            raise ValueError(
-                f"{format_value(value)} is below the minimum {format_value(self.minimum)}"
-            )
-        if self.maximum is not None and value > self.maximum:
-            raise ValueError(
-                f"{format_value(value)} is above the maximum {format_value(self.maximum)}"
-            )
-        if self.choices is not None and value not in self.choices:
-            allowed = ", ".join(str(choice) for choice in self.choices)
-            raise ValueError(f"{format_value(value)} is not one of: {allowed}")
-        return value
-
-    def _expected(self, got: object) -> str:
-        expected = _EXPECTED[self.type]
-        if self.optional:
-            expected += " or none"
-        shown = repr(got) if isinstance(got, str) else format_value(got)
-        if not isinstance(got, str) and got is not None:
-            shown += f" ({type(got).__name__})"
-        return f"expected {expected}, got {shown}"
-
-    def describe_range(self) -> str:
-        """Return the accepted range or choices in words, or an empty string."""
-        if self.choices is not None:
-            return "one of " + ", ".join(str(choice) for choice in self.choices)
-        if self.minimum is not None and self.maximum is not None:
-            return f"{format_value(self.minimum)} to {format_value(self.maximum)}"
-        if self.minimum is not None:
-            return f">= {format_value(self.minimum)}"
-        if self.maximum is not None:
-            return f"<= {format_value(self.maximum)}"
-        return ""
 
 
 @dataclass(frozen=True)
@@ -186,66 +81,73 @@ class Report:
         """Return every parameter's default value."""
         return {p.name: p.default for p in self.parameters}
 
+    def edition(self, values: Mapping[str, object]) -> dict[str, object]:
+        """Return the values that differ from the defaults (``lang`` aside), sorted by name.
 
-LANG = Parameter("lang", str, "fr", "report language: fr or en", choices=LANGUAGES)
-CAGR_TOLERANCE = Parameter(
-    "cagr_tolerance",
-    float,
-    None,
-    "allowed gap between stated and implied market CAGR, percentage points (0-100); "
-    "None: value in data/assumptions.csv",
-    minimum=0,
-    maximum=100,
-    optional=True,
-)
+        An empty result is the stated edition; anything else is another edition of the
+        report, with files of its own.
+        """
+        return {
+            p.name: values[p.name]
+            for p in sorted(self.parameters, key=lambda p: p.name)
+            if p.name != "lang" and p.name in values and values[p.name] != p.default
+        }
+
+    def file_stem(self, values: Mapping[str, object]) -> str:
+        """Return the file name (without extension) of the edition given by ``values``.
+
+        The stated edition is the report's name; another edition appends
+        ``--<name>-<value>`` for each value that differs from its default, in the order of
+        the names, e.g. ``atmp_partnership--direct_jobs-400--public_share-0.5``.
+        """
+        return self.name + edition_suffix(self.edition(values))
+
 
 REPORTS: tuple[Report, ...] = (
     Report(
         name="sector_overview",
         notebook="sector_overview.ipynb",
         description="The Belgian and Walloon biotech, biopharma and ATMP sector in figures",
-        parameters=(LANG, CAGR_TOLERANCE),
+        parameters=(LANG, CAGR_TOLERANCE, AS_OF),
     ),
     Report(
         name="atmp_partnership",
         notebook="atmp_partnership.ipynb",
         description="The Walloon ATMP innovation partnership: funding, partners, jobs",
-        parameters=(
-            LANG,
-            Parameter(
-                "public_share",
-                float,
-                None,
-                "public share of funding (0-1); None: the stated share",
-                minimum=0,
-                maximum=1,
-                optional=True,
-            ),
-            Parameter(
-                "direct_jobs",
-                float,
-                None,
-                "projected direct jobs (0 or more); None: the stated figure",
-                minimum=0,
-                optional=True,
-            ),
-            Parameter(
-                "indirect_jobs",
-                float,
-                None,
-                "projected indirect jobs (0 or more); None: the stated figure",
-                minimum=0,
-                optional=True,
-            ),
-        ),
+        parameters=(LANG, PUBLIC_SHARE, DIRECT_JOBS, INDIRECT_JOBS, AS_OF),
     ),
     Report(
         name="claims_audit",
         notebook="claims_audit.ipynb",
         description="Every checkable claim of the sources, recomputed and judged",
-        parameters=(LANG, CAGR_TOLERANCE),
+        parameters=(LANG, CAGR_TOLERANCE, AS_OF),
     ),
 )
+
+
+def _value_text(value: object) -> str:
+    """Write a parameter value for a file name: stable, short, filesystem-safe."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        # Whole numbers without ".0"; others in the shortest form that reads back exactly.
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if value is None:
+        return "none"
+    # Letters, digits, "-", "." and "_" as they are; anything else percent-encoded.
+    return quote(str(value), safe="-._")
+
+
+def edition_suffix(edition: Mapping[str, object]) -> str:
+    """Return ``--<name>-<value>`` for each entry of ``edition``, names in sorted order.
+
+    Parameter names contain no ``-``, so the first ``-`` after ``--`` ends the name.
+    """
+    return "".join(
+        f"{EDITION_SEPARATOR}{name}-{_value_text(edition[name])}" for name in sorted(edition)
+    )
 
 
 def registry(reports: Iterable[Report] = REPORTS) -> dict[str, Report]:

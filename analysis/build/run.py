@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from analysis import paths
 from analysis.build.registry import (
     FORMATS,
-    LANGUAGES,
+    LANGS,
     REGISTRY,
     ParameterError,
     Report,
@@ -176,6 +176,14 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
         help="YAML file of parameter values: `name: value`, or `report: {name: value}`",
     )
     parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="an edition of the data as of that date: only the sources published by then "
+        "(same as `-p as_of DATE`; written to its own files, never over the stated edition)",
+    )
+    parser.add_argument(
         "-p",
         "--param",
         dest="param",
@@ -209,7 +217,7 @@ def list_command(args: argparse.Namespace, reports: Mapping[str, Report] = REGIS
                 f"  default {default:<6} {param.help}{extra}"
             )
         lines.append("")
-    lines.append("Languages: " + ", ".join(LANGUAGES) + ".  Formats: " + ", ".join(FORMATS) + ".")
+    lines.append("Languages: " + ", ".join(LANGS) + ".  Formats: " + ", ".join(FORMATS) + ".")
     print("\n".join(lines))
     return EXIT_OK
 
@@ -247,7 +255,7 @@ class BuildConfig:
     """
 
     reports: list[Report]
-    langs: list[str] = field(default_factory=lambda: list(LANGUAGES))
+    langs: list[str] = field(default_factory=lambda: list(LANGS))
     formats: tuple[str, ...] = FORMATS
     params: dict[str, dict[str, object]] = field(default_factory=dict)
     out_dir: Path = paths.REPORTS_DIR
@@ -269,13 +277,60 @@ def load_params_file(
     except OSError as error:
         raise ParameterError(f"{path}: cannot read: {error.strerror or error}") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_parameters_loader(yaml))  # noqa: S506 - a safe loader
+    except RecursionError:
+        # A parameters file is two levels deep at most; the YAML reader recurses per level.
+        raise ParameterError(
+            f"{path}: nested too deeply: a parameters file maps names to values, or a report"
+            " to names and values (two levels at most)"
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(error, "problem", None) or str(error)
         raise ParameterError(f"{path}: not valid YAML{where}: {problem}") from None
     return parameters_from_mapping(data, reports, all_reports, str(path))
+
+
+def _parameters_loader(yaml: Any) -> Any:
+    """PyYAML's safe loader, except that dates stay text (the registry checks them by name)."""
+    timestamp = "tag:yaml.org,2002:timestamp"
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != timestamp]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
+
+
+def check_as_of_dates(config: BuildConfig) -> None:
+    """Refuse an ``as_of`` date before the first source of the data (``sources.csv``).
+
+    Only the standard library reads the table here; a missing or unreadable one is left
+    for the data validation to report.
+
+    Raises:
+        ParameterError: naming the date and the first source.
+    """
+    dates = {values.get("as_of") for values in config.params.values()} - {None}
+    if not dates:
+        return
+    import csv
+
+    from analysis.data.editions import AsOfError, check_as_of
+
+    try:
+        with (config.data_dir / "sources.csv").open(encoding="utf-8-sig", newline="") as stream:
+            rows = list(csv.DictReader(stream))
+        for when in sorted(dates):
+            check_as_of(rows, when)
+    except AsOfError as error:
+        raise ParameterError(str(error)) from None
+    except (OSError, KeyError, ValueError):
+        return
 
 
 def make_config(
@@ -303,9 +358,9 @@ def make_config(
     """
     names = list(dict.fromkeys(reports or registry))
     selected = [registry[check_choice("report", name, registry)] for name in names]
-    lang_list = list(dict.fromkeys(langs or LANGUAGES))
+    lang_list = list(dict.fromkeys(langs or LANGS))
     for lang in lang_list:
-        check_choice("language", lang, LANGUAGES)
+        check_choice("language", lang, LANGS)
     format_list = tuple(dict.fromkeys(formats or FORMATS))
     for kind in format_list:
         check_choice("format", kind, FORMATS)
@@ -317,9 +372,11 @@ def make_config(
     from_cli = [(name, value, True) for name, value in params]
     for name, values in resolve_parameters(selected, from_cli).items():
         resolved[name].update(values)
-    return BuildConfig(
+    config = BuildConfig(
         reports=selected, langs=lang_list, formats=format_list, params=resolved, **options
     )
+    check_as_of_dates(config)
+    return config
 
 
 def config_from_args(args: argparse.Namespace) -> BuildConfig:
@@ -335,7 +392,8 @@ def config_from_args(args: argparse.Namespace) -> BuildConfig:
         reports=_split(args.report) or None,
         langs=_split(args.lang) or None,
         formats=_split(args.format) or None,
-        params=[tuple(pair) for pair in args.param or []],
+        params=[tuple(pair) for pair in args.param or []]
+        + ([("as_of", args.as_of)] if args.as_of is not None else []),
         params_file=args.params,
         **options,
     )
@@ -350,9 +408,18 @@ class Variant:
     parameters: dict[str, object]
 
     @property
+    def stem(self) -> str:
+        """The edition's file name without extension, e.g. ``atmp_partnership--as_of-2024-01-31``.
+
+        The stated edition (every parameter at its default) is the report's name; another
+        edition has files of its own and never replaces it.
+        """
+        return self.report.file_stem(self.parameters)
+
+    @property
     def key(self) -> str:
-        """``<lang>/<report>``, as in the output paths and the manifest."""
-        return f"{self.lang}/{self.report.name}"
+        """``<lang>/<stem>``, as in the output paths and the manifest."""
+        return f"{self.lang}/{self.stem}"
 
 
 def plan(config: BuildConfig) -> list[Variant]:
@@ -423,6 +490,7 @@ class Inputs:
     data: str
     library: str
     requirements: str
+    messages: str
 
     def for_variant(self, variant: Variant, notebook: Path) -> dict[str, str]:
         """Return the variant's input hashes, ``combined`` being the one that decides."""
@@ -431,6 +499,7 @@ class Inputs:
             "notebook": file_hash(notebook),
             "data": self.data,
             "library": self.library,
+            "messages": self.messages,
             "requirements": self.requirements,
             "parameters": hashlib.sha256(parameters.encode("utf-8")).hexdigest(),
         }
@@ -440,11 +509,16 @@ class Inputs:
 
 
 def current_inputs(config: BuildConfig) -> Inputs:
-    """Hash the data folder, the library and the pinned requirements."""
+    """Hash the data folder, the library, the message catalogues and the pinned requirements."""
+    from analysis.present.messages import report_files
+
     return Inputs(
         data=data_hash(config.data_dir),
         library=library_hash(),
         requirements=file_hash(LOCK_REQUIREMENTS),
+        # Every kernel reads the reports' catalogues beside the notebooks (the shared one is
+        # part of the library).
+        messages=paths.hash_files(report_files(), paths.NOTEBOOKS_DIR),
     )
 
 
@@ -969,7 +1043,8 @@ class _Recorder:
         variant = self.variants[key]
         return VariantTask(
             key=key,
-            report=variant.report.name,
+            # Files are named after the edition: each edition has its own.
+            report=variant.stem,
             lang=variant.lang,
             notebook=str((self.config.notebooks_dir / variant.report.notebook).resolve()),
             parameters=variant.parameters,
@@ -977,8 +1052,8 @@ class _Recorder:
             author=variant.report.author,
             created=self.created,
             kernel_env=self.env,
-            output_path=f"{variant.lang}/{variant.report.name}.ipynb",
-            failed_path=f"{FAILED_DIR}/{variant.lang}/{variant.report.name}.ipynb",
+            output_path=f"{variant.lang}/{variant.stem}.ipynb",
+            failed_path=f"{FAILED_DIR}/{variant.lang}/{variant.stem}.ipynb",
         )
 
     def record(self, result: Any) -> None:
@@ -990,10 +1065,10 @@ class _Recorder:
         key = result.key
         variant = self.variants[key]
         out = self.config.out_dir
-        failed_path = out / FAILED_DIR / variant.lang / f"{variant.report.name}.ipynb"
+        failed_path = out / FAILED_DIR / variant.lang / f"{variant.stem}.ipynb"
         if result.ok:
-            target = out / variant.lang / variant.report.name
-            files = {target.with_suffix(f".{kind}"): data for kind, data in result.files.items()}
+            folder = out / variant.lang
+            files = {folder / f"{variant.stem}.{kind}": data for kind, data in result.files.items()}
             outputs = {
                 kind: {
                     "path": path.relative_to(out).as_posix(),
@@ -1250,6 +1325,7 @@ def _manifest_entry(
         "lang": variant.lang,
         "notebook": shown,
         "parameters": variant.parameters,
+        "edition": variant.report.edition(variant.parameters),
         "formats": list(config.formats),
         "inputs": hashes,
         "outputs": outputs,

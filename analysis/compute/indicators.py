@@ -696,6 +696,48 @@ def jobs(
 
 
 @dataclass(frozen=True)
+class Scenario:
+    """Funding and jobs under one public share (None: the stated share)."""
+
+    share: float | None
+    funding: Funding
+    jobs: Jobs
+
+
+def scenarios(
+    ds: Dataset,
+    public_share: float | None = None,
+    direct_jobs: float | None = None,
+    indirect_jobs: float | None = None,
+    step: float = 0.1,
+) -> tuple[Scenario, ...]:
+    """Funding and jobs for public shares around the one used, in increasing order.
+
+    The shares are the one used (``public_share``, or the stated share when None), the
+    same minus and plus ``step`` (kept within 0-1), and the stated share. Each scenario
+    recomputes :func:`funding` and :func:`jobs` with the given job figures (None: the
+    stated ones).
+    """
+    stated = funding(ds).public_share.value / 100
+    base = stated if public_share is None else public_share
+    values = {round(min(max(base + d, 0.0), 1.0), 6) for d in (-step, 0.0, step)}
+    shares: list[float | None] = [
+        None if public_share is None and v == round(stated, 6) else v for v in values
+    ]
+    if public_share is not None:
+        shares.append(None)
+    shares.sort(key=lambda v: stated if v is None else v)
+    return tuple(
+        Scenario(
+            share,
+            funding(ds, public_share=share),
+            jobs(ds, direct_jobs, indirect_jobs, public_share=share),
+        )
+        for share in shares
+    )
+
+
+@dataclass(frozen=True)
 class EuShares(_Family):
     """Belgium's biopharmaceutical industry in the EU, against its share of the population."""
 

@@ -8,9 +8,10 @@ against the five source texts (which stay outside the repository).
   ``2,6 %`` (fr) and ``2.6%`` (en) -> 2.6 percent, ``10 milliards`` / ``€10 billion`` -> 10
   EUR_billion, ``15+`` -> 15, number words (``cinq``/``five`` -> 5), fractions (``deux tiers``
   -> 66.67 percent) and ordinals (``troisième``/``third`` -> rank 3).
-* :func:`explain_value` tells whether a locator supports a curated value and unit.
-* :func:`number_tokens` finds every digit run and number word of a text, and
-  :func:`uncovered_tokens` those that no fact or exclusion locator accounts for.
+* :func:`explain_value` tells whether a locator supports a curated value and unit, and
+  :func:`missing_locators` / :func:`unreadable_values` audit whole tables with it.
+
+Finding every figure of a whole text, and what covers it, is :mod:`analysis.data.scan`.
 
 The words *un*, *une* and *one* are not number words here: in these texts they are articles or
 pronouns far more often than figures, and counting them would drown the audit.
@@ -25,6 +26,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
+__all__ = [
+    "CARDINALS",
+    "FRACTIONS",
+    "ORDINALS",
+    "UNIT_MARKERS",
+    "UNIT_WORDS",
+    "Reading",
+    "explain_value",
+    "missing_locators",
+    "occurrences",
+    "read_numbers",
+    "read_texts",
+    "unreadable_values",
+]
 
 #: Cardinal number words (excluding un/une/one, see the module docstring).
 CARDINALS: dict[str, dict[str, float]] = {
@@ -184,7 +200,6 @@ _NUMBER = {
     "en": re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?!\d)"),
 }
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -207,15 +222,6 @@ class Reading:
     end: int
     text: str
     plus: bool = False
-
-
-@dataclass(frozen=True)
-class Token:
-    """A digit run or number word of a text, with its position."""
-
-    start: int
-    end: int
-    text: str
 
 
 def _language(language: str) -> str:
@@ -321,28 +327,6 @@ def explain_value(locator: str, language: str, value: float, unit: str) -> str |
     return None
 
 
-def number_tokens(text: str) -> list[Token]:
-    """Return every digit run and number word of ``text`` (French and English words alike).
-
-    Number words are the cardinals, ordinals and fraction words of both languages (a French
-    text may quote English and the reverse); see the module docstring for un/une/one.
-    """
-    words = set()
-    for table in (CARDINALS, ORDINALS):
-        for lang_words in table.values():
-            words.update(lang_words)
-    for lang_fractions in FRACTIONS.values():
-        for phrase in lang_fractions:
-            words.update(w for w in re.split(r"[ -]", phrase) if w not in ("un", "a", "one", "la"))
-    tokens = [Token(m.start(), m.end(), m.group(0)) for m in _DIGITS.finditer(text)]
-    tokens += [
-        Token(m.start(), m.end(), m.group(0))
-        for m in re.finditer(r"[^\W\d_]+", text)
-        if m.group(0).lower() in words
-    ]
-    return sorted(tokens, key=lambda t: t.start)
-
-
 def occurrences(text: str, needle: str) -> list[int]:
     """Return the offset of every occurrence of ``needle`` in ``text`` (overlaps included)."""
     found, start = [], text.find(needle)
@@ -350,21 +334,6 @@ def occurrences(text: str, needle: str) -> list[int]:
         found.append(start)
         start = text.find(needle, start + 1)
     return found
-
-
-def uncovered_tokens(text: str, locators: Iterable[str]) -> list[Token]:
-    """Return the number tokens of ``text`` that lie in no occurrence of any of ``locators``."""
-    spans = [(i, i + len(loc)) for loc in set(locators) for i in occurrences(text, loc)]
-    return [
-        t for t in number_tokens(text) if not any(s <= t.start and t.end <= e for s, e in spans)
-    ]
-
-
-def context(text: str, start: int, end: int, width: int = 30) -> str:
-    """Return ``text`` around ``start:end`` on one line, to show where a token is."""
-    left = text[max(0, start - width) : start]
-    right = text[end : end + width]
-    return " ".join(f"{left}[{text[start:end]}]{right}".split())
 
 
 # --------------------------------------------------------------------------------------------
@@ -401,19 +370,4 @@ def unreadable_values(facts: pd.DataFrame, languages: Mapping[str, str]) -> list
         )
         if reason:
             lines.append(f"{fact.fact_id} ({fact.value:g} {fact.unit}): {reason}")
-    return lines
-
-
-def uncovered_numbers(texts: Mapping[str, str], locators: Mapping[str, list[str]]) -> list[str]:
-    """Return a line per number token of a text that no fact or exclusion locator covers.
-
-    Args:
-        texts: text of each source, by source_id.
-        locators: fact and exclusion locators of each source, by source_id.
-    """
-    lines = []
-    for source_id, text in texts.items():
-        for token in uncovered_tokens(text, locators.get(source_id, [])):
-            where = context(text, token.start, token.end)
-            lines.append(f"{source_id} at {token.start}: {token.text!r} in '{where}'")
     return lines

@@ -1,32 +1,94 @@
-"""The message catalogue (``analysis/messages.yml``): every label and sentence, in fr and en.
+"""The message catalogues: every label and sentence of the reports, in fr and en.
 
-The catalogue maps a dotted key to one text per language; texts are ``str.format``
-templates whose placeholders receive values already formatted for the language by
-:mod:`analysis.formatting`::
+Two kinds of catalogue, of one shape (a dotted key -> one text per language, French and
+English side by side):
+
+* the shared catalogue, ``analysis/present/messages.yml``: what the library writes on its
+  own (units, qualifiers, verdicts, checks, indicators, charts, table headers, appendices,
+  glossary) and any text that two reports use;
+* one catalogue per report beside its notebook, ``notebooks/<report>.messages.yml``: that
+  report's own narrative (title, summary, paragraphs, captions, section titles).
+
+Every catalogue is read together, so any key can be asked for anywhere; a key defined in
+two files is an error. Texts are ``str.format`` templates whose placeholders receive values
+already formatted for the language by :mod:`analysis.present.formatting`::
 
     >>> t("verdict.conflict", "fr")
     'contradiction'
+
+A word that agrees with a count is written ``{name:one=…|other=…}`` after that count's
+placeholder, the form chosen by the language's plural rules (CLDR, through Babel)::
+
+    >>> t("report.data.intro", "en", n="1").split(";")[0]
+    'This report rests on 1 fact taken from the published texts'
+
+When the environment variable ``BIOTECH_MESSAGES_USED`` names a file, every process
+appends to it each key it serves, the first time it serves it, after its process id (see
+:func:`read_used`): the tests compare the keys the reports use with the keys the catalogues
+define.
 """
 
 from __future__ import annotations
 
+import os
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import yaml
+
+from analysis import paths
+
+__all__ = [
+    "LANGS",
+    "PLURAL_CATEGORIES",
+    "REPORT_SUFFIX",
+    "SHARED",
+    "USED_ENV",
+    "Catalogue",
+    "MessageError",
+    "catalogue",
+    "catalogue_files",
+    "check_lang",
+    "fill",
+    "has",
+    "load",
+    "origin",
+    "placeholders",
+    "read_file",
+    "read_used",
+    "report_files",
+    "report_of",
+    "served",
+    "shown",
+    "t",
+    "template",
+    "usage_problems",
+]
 
 #: The languages every message is written in.
 LANGS = ("fr", "en")
 
-#: The catalogue file.
-CATALOGUE = Path(__file__).with_name("messages.yml")
+#: The shared catalogue.
+SHARED = Path(__file__).resolve().with_name("messages.yml")
+
+#: How a report's catalogue is named, beside its notebook: ``<report>.messages.yml``.
+REPORT_SUFFIX = ".messages.yml"
+
+#: Environment variable naming a file to which each process appends the keys it serves.
+USED_ENV = "BIOTECH_MESSAGES_USED"
+
+#: CLDR plural categories a template may name.
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
 
 class MessageError(KeyError, ValueError):
-    """An unknown message key or language, or a missing placeholder value."""
+    """An unknown message key or language, a missing placeholder value, a bad catalogue."""
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -43,20 +105,135 @@ def check_lang(lang: object) -> str:
     return lang  # type: ignore[return-value]
 
 
-@cache
-def catalogue() -> Mapping[str, Mapping[str, str]]:
-    """Return the whole catalogue, read once: key -> {language -> text}.
+# -- reading the catalogues -------------------------------------------------------------------
+
+
+def shown(path: Path) -> str:
+    """Return ``path`` relative to the project folder when it is inside it."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(paths.ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key written twice in one mapping (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise MessageError(
+                    f"message {key!r} is written twice (lines {seen[key]} and "
+                    f"{key_node.start_mark.line + 1})"
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_file(path: Path) -> dict[str, dict[str, str]]:
+    """Read one catalogue file: key -> {language -> text}.
 
     Raises:
-        MessageError: when an entry is not a mapping of language to text.
+        MessageError: naming the file, when it is not YAML, writes a key twice, or holds an
+            entry that is not a mapping of catalogue languages to texts.
     """
-    raw = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8")) or {}
+    try:
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}
+    except (MessageError, yaml.YAMLError) as err:
+        raise MessageError(f"{shown(path)}: {err}") from None
+    if not isinstance(raw, dict):
+        raise MessageError(f"{shown(path)}: must map message keys to texts")
     entries = {}
     for key, texts in raw.items():
-        if not isinstance(texts, dict) or not all(isinstance(v, str) for v in texts.values()):
-            raise MessageError(f"message {key!r} must map languages to texts, got {texts!r}")
-        entries[str(key)] = MappingProxyType(dict(texts))
-    return MappingProxyType(entries)
+        if (
+            not isinstance(texts, dict)
+            or not set(texts) <= set(LANGS)
+            or not all(isinstance(v, str) for v in texts.values())
+        ):
+            raise MessageError(
+                f"{shown(path)}: message {key!r} must map {' and '.join(LANGS)} to texts, "
+                f"got {texts!r}"
+            )
+        entries[str(key)] = dict(texts)
+    return entries
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Messages read from several files.
+
+    Attributes:
+        texts: key -> {language -> text}.
+        files: key -> the file that defines it.
+    """
+
+    texts: Mapping[str, Mapping[str, str]]
+    files: Mapping[str, Path]
+
+
+def load(files: Iterable[Path]) -> Catalogue:
+    """Read catalogue files into one catalogue.
+
+    Raises:
+        MessageError: for a bad file (see :func:`read_file`) or a key defined in two files,
+            naming both.
+    """
+    texts: dict[str, Mapping[str, str]] = {}
+    origins: dict[str, Path] = {}
+    for path in files:
+        for key, entry in read_file(path).items():
+            if key in origins:
+                raise MessageError(
+                    f"message {key!r} is defined in both {shown(origins[key])} and {shown(path)}"
+                )
+            texts[key] = MappingProxyType(entry)
+            origins[key] = Path(path)
+    return Catalogue(MappingProxyType(texts), MappingProxyType(origins))
+
+
+def report_files() -> tuple[Path, ...]:
+    """Every report catalogue of the notebooks folder (:data:`analysis.paths.NOTEBOOKS_DIR`)."""
+    return tuple(sorted(paths.NOTEBOOKS_DIR.glob(f"*{REPORT_SUFFIX}")))
+
+
+def catalogue_files() -> tuple[Path, ...]:
+    """The shared catalogue, then every report catalogue, by name."""
+    return (SHARED, *report_files())
+
+
+def report_of(path: Path) -> str | None:
+    """The report whose catalogue ``path`` is, or ``None`` for the shared catalogue."""
+    name = Path(path).name
+    return name.removesuffix(REPORT_SUFFIX) if name.endswith(REPORT_SUFFIX) else None
+
+
+@cache
+def _loaded() -> Catalogue:
+    return load(catalogue_files())
+
+
+def catalogue() -> Mapping[str, Mapping[str, str]]:
+    """Return every message, read once: key -> {language -> text}.
+
+    Raises:
+        MessageError: when a file is bad or a key is defined twice.
+    """
+    return _loaded().texts
+
+
+def origin(key: str) -> Path:
+    """Return the catalogue file that defines ``key``.
+
+    Raises:
+        MessageError: for an unknown key.
+    """
+    files = _loaded().files
+    if key not in files:
+        raise MessageError(f"unknown message key {key!r}")
+    return files[key]
 
 
 def placeholders(text: str) -> frozenset[str]:
@@ -69,8 +246,102 @@ def placeholders(text: str) -> frozenset[str]:
 
 
 def has(key: str) -> bool:
-    """Return whether the catalogue holds ``key``."""
+    """Return whether the catalogue holds ``key`` (without counting it as served)."""
     return key in catalogue()
+
+
+# -- serving messages -------------------------------------------------------------------------
+
+_served: set[str] = set()
+_served_pid = os.getpid()
+
+
+def served() -> frozenset[str]:
+    """Return the keys this process has asked for so far."""
+    return frozenset(_served) if _served_pid == os.getpid() else frozenset()
+
+
+def _record(key: str) -> None:
+    global _served_pid
+    if _served_pid != os.getpid():  # a forked child starts its own record
+        _served.clear()
+        _served_pid = os.getpid()
+    if key in _served:
+        return
+    _served.add(key)
+    target = os.environ.get(USED_ENV)
+    if target:
+        # Written at once rather than at exit: the build's worker processes end without
+        # running exit handlers, and a kernel may be stopped.
+        with open(target, "a", encoding="utf-8") as stream:
+            stream.write(f"{os.getpid()}\t{key}\n")
+
+
+def read_used(path: Path) -> list[frozenset[str]]:
+    """Read a file written through ``BIOTECH_MESSAGES_USED``: the keys of each process.
+
+    Each line is a process id, a tab and a key; the result has one set per process, in the
+    order the processes first wrote.
+    """
+    keys: dict[str, set[str]] = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        pid, _, key = line.partition("\t")
+        keys.setdefault(pid, set()).add(key)
+    return [frozenset(k) for k in keys.values()]
+
+
+def template(key: str, lang: str) -> str:
+    """Return message ``key`` in ``lang`` as written, placeholders unfilled.
+
+    Raises:
+        MessageError: for an unknown key or language.
+    """
+    check_lang(lang)
+    _record(key)
+    entries = catalogue()
+    if key not in entries:
+        raise MessageError(f"unknown message key {key!r}")
+    texts = entries[key]
+    if lang not in texts:
+        raise MessageError(f"message {key!r} has no {lang!r} text ({shown(origin(key))})")
+    return texts[lang]
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` plus plural choices: ``{n:one=fact|other=facts}``."""
+
+    def __init__(self, key: str, lang: str) -> None:
+        self.key = key
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "=" not in format_spec:
+            return super().format_field(value, format_spec)
+        forms = dict(part.partition("=")[::2] for part in format_spec.split("|"))
+        unknown = set(forms) - set(PLURAL_CATEGORIES)
+        if unknown or "other" not in forms:
+            raise MessageError(
+                f"message {self.key!r}: a plural choice names categories among "
+                f"{', '.join(PLURAL_CATEGORIES)}, 'other' included, got {format_spec!r}"
+            )
+        return forms.get(_plural_category(value, self.lang, self.key), forms["other"])
+
+
+def _plural_category(value: object, lang: str, key: str) -> str:
+    from babel import Locale
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise MessageError(f"message {key!r}: a plural choice needs a count, got {value!r}")
+    number = value
+    if isinstance(value, str):
+        try:
+            number = parse_decimal(value, locale=lang, strict=True)
+        except NumberFormatError:
+            raise MessageError(
+                f"message {key!r}: a plural choice needs a count, got {value!r}"
+            ) from None
+    return Locale.parse(lang).plural_form(number)
 
 
 def t(key: str, lang: str, **values: object) -> str:
@@ -83,15 +354,71 @@ def t(key: str, lang: str, **values: object) -> str:
         MessageError: (a ``KeyError`` and a ``ValueError``) for an unknown key or language,
             or a placeholder without a value.
     """
+    return fill(template(key, lang), lang, key, **values)
+
+
+def fill(text: str, lang: str, key: str = "<template>", **values: object) -> str:
+    """Fill a template's placeholders and plural choices (see :func:`t`); ``key`` names it.
+
+    Raises:
+        MessageError: for a placeholder without a value, a plural choice that is not
+            written ``{name:category=text|...|other=text}`` or whose value is not a count.
+    """
     check_lang(lang)
-    entries = catalogue()
-    if key not in entries:
-        raise MessageError(f"unknown message key {key!r}")
-    texts = entries[key]
-    if lang not in texts:
-        raise MessageError(f"message {key!r} has no {lang!r} text")
-    text = texts[lang]
     missing = placeholders(text) - values.keys()
     if missing:
         raise MessageError(f"message {key!r} needs a value for {', '.join(sorted(missing))}")
-    return text.format(**values)
+    return _Formatter(key, lang).format(text, **values)
+
+
+# -- which keys the reports use ---------------------------------------------------------------
+
+
+def usage_problems(
+    used: Mapping[str, Iterable[str]],
+    found: Catalogue | None = None,
+    elsewhere: Iterable[str] = (),
+) -> list[str]:
+    """Compare the keys each report used with the keys the catalogues define.
+
+    Args:
+        used: report name -> the keys its builds served (every language, every variant).
+        found: the catalogues (default: those of the project).
+        elsewhere: keys served outside the reports (e.g. the command line), which keep a
+            shared key in use.
+
+    Returns:
+        One sentence per problem, sorted: a key used but defined nowhere or lacking a
+        language, a key of one report's catalogue used by another report or never by its
+        own, a shared key used by no report and nowhere else.
+    """
+    found = _loaded() if found is None else found
+    problems = []
+    users: dict[str, set[str]] = {}
+    for report, keys in used.items():
+        for key in set(keys):
+            users.setdefault(key, set()).add(report)
+    for key, reports in sorted(users.items()):
+        if key not in found.texts:
+            problems.append(f"{key}: used by {', '.join(sorted(reports))} but defined nowhere")
+            continue
+        file = found.files[key]
+        for lang in LANGS:
+            if not found.texts[key].get(lang):
+                problems.append(f"{key}: used but has no {lang} text in {shown(file)}")
+        owner = report_of(file)
+        if owner is not None and reports - {owner}:
+            others = ", ".join(sorted(reports - {owner}))
+            problems.append(
+                f"{key}: defined in {shown(file)} but used by {others}: "
+                "a text two reports use belongs to the shared catalogue"
+            )
+    elsewhere = set(elsewhere)
+    for key, file in sorted(found.files.items()):
+        owner = report_of(file)
+        reports = users.get(key, set())
+        if owner is not None and owner not in reports:
+            problems.append(f"{key}: defined in {shown(file)} but never used by {owner}")
+        elif owner is None and not reports and key not in elsewhere:
+            problems.append(f"{key}: defined in {shown(file)} but used by no report")
+    return sorted(problems)

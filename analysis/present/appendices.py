@@ -1,0 +1,332 @@
+"""The appendices every report closes with: methodology, data, glossary; and its attachments.
+
+Each takes the :class:`~analysis.present.document.Document` once the report's sections are
+written, so it lists exactly what the report showed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from analysis.compute.indicators import Indicator, indicator_frame
+from analysis.present import formatting
+from analysis.present.blocks import Blocks, DefinitionList, Run, Table, TrackedFacts
+from analysis.present.display import attachment_bundle
+from analysis.present.document import Document
+from analysis.present.messages import t
+
+__all__ = [
+    "GLOSSARY",
+    "INDICATOR_COLUMNS",
+    "attachment_bundles",
+    "attachments",
+    "data_appendix",
+    "glossary",
+    "methodology",
+]
+
+#: Terms of the glossary, in the order it lists them (``glossary.<term>.term`` / ``.text``).
+GLOSSARY = (
+    "atmp",
+    "cdmo",
+    "cagr",
+    "innovation_partnership",
+    "workpackage",
+    "direct_jobs",
+    "indirect_jobs",
+    "cluster",
+    "bound",
+    "percentage_point",
+)
+
+#: Columns of the indicators attachment.
+INDICATOR_COLUMNS = ["key", "label", "text", "value", "unit", "bound", "period", "fact_ids"]
+
+
+def methodology(doc: Document, stated: Mapping[str, Indicator] | None = None) -> Blocks:
+    """The methodology appendix: how to read the figures, then every indicator shown.
+
+    Each indicator comes with its definition, formula and value; each scenario parameter
+    and assumption with its rationale and the value used.
+
+    Args:
+        doc: the report.
+        stated: for each scenario parameter left at None, the stated indicator it stands
+            for (e.g. ``{"public_share": funding.public_share}``).
+    """
+    lang = doc.lang
+    out: list[Any] = [doc.section("methodology", appendix=True)]
+    out.append(doc.section("method_reading", 2))
+    out.append(doc.para("report.method.bounds", "report.method.rounding"))
+    out.append(doc.para("report.method.selection"))
+    if doc.indicators:
+        out.append(doc.section("method_indicators", 2))
+        frame = indicator_frame(doc.indicators, lang)
+        seen: dict[str, None] = {}
+        rows = []
+        for ind, (_, r) in zip(doc.indicators, frame.iterrows(), strict=True):
+            marker = r["label"]  # the first value shown is the edition's
+            if marker in seen:
+                continue
+            seen[marker] = None
+            rows.append(
+                [
+                    (Run(str(r["label"])), Run(" "), Run(str(r["definition"]), "small")),
+                    str(r["formula"]),
+                    ind.text(lang),
+                ]
+            )
+        headers = [
+            (t("report.col.indicator_definition", lang), False),
+            (t("report.col.formula", lang), False),
+            (t("report.col.value_used", lang), True),
+        ]
+        out.append(
+            doc.block_table(
+                t("report.caption.method_indicators", lang),
+                headers,
+                rows,
+                (),
+                "methods",
+                source="",
+                widths=(50, 32, 18),
+            )
+        )
+    params = _parameter_rows(doc, stated or {})
+    if params:
+        out.append(doc.section("method_parameters", 2))
+        headers = [
+            (t("report.col.parameter", lang), False),
+            (t("report.col.assumption", lang), False),
+            (t("report.col.value_used", lang), True),
+        ]
+        out.append(
+            doc.block_table(
+                t("report.caption.method_parameters", lang),
+                headers,
+                params,
+                (),
+                "methods compact",
+                source="",
+                widths=(24, 56, 20),
+            )
+        )
+    return Blocks(out)
+
+
+def _parameter_rows(doc: Document, stated: Mapping[str, Indicator]) -> list[list[object]]:
+    lang = doc.lang
+    rows: list[list[object]] = []
+    names = list(doc.parameters) + [a for a in doc.assumptions if a not in doc.parameters]
+    table = doc.ds.assumptions
+    for name in names:
+        if name == "as_of":  # the edition's date: stated in the title block
+            continue
+        value = doc.parameters.get(name)
+        in_data = name in set(table["assumption_id"].astype(str))
+        if in_data:
+            row = table[table["assumption_id"].astype(str) == name].iloc[0]
+            label, rationale = str(row[f"label_{lang}"]), str(row[f"rationale_{lang}"])
+            default = float(row["value"])
+        else:
+            label = t(f"report.param.{name}.label", lang)
+            rationale = t(f"report.param.{name}.rationale", lang)
+            default = None
+        if value is None and default is not None:
+            used = t("report.param.default_data", lang, value=doc.param_value(name, default))
+        elif value is None:
+            if name not in stated:
+                raise ValueError(f"methodology needs the stated value of parameter {name!r}")
+            used = t("report.param.default_stated", lang, value=stated[name].text(lang))
+        else:
+            used = t("report.param.given", lang, value=doc.param_value(name, value))
+        rows.append([(Run(label), Run(" "), Run(name, "code")), rationale, used])
+    return rows
+
+
+def data_appendix(doc: Document) -> Blocks:
+    """The data appendix: every fact the report used, then the events and documents.
+
+    Each fact comes with its source document, date, language, section and passage.
+    """
+    lang = doc.lang
+    out: list[Any] = [doc.section("data", appendix=True)]
+    out.append(doc.para("report.data.intro", n=len(doc.fact_ids)))
+    rows = []
+    for fid in doc.fact_ids:
+        r = doc.fact(fid)
+        sid = str(r["source_id"])
+        src = doc.source(sid)
+        statement = t(
+            "report.data.statement",
+            lang,
+            metric=doc.metric_label(str(r["metric"])),
+            subject=doc.subject_label(str(r["subject"])),
+            value=_stated(doc, r),
+        )
+        where = t(
+            "report.data.where",
+            lang,
+            source=sid,
+            date=doc.source_date(sid),
+            language=t(f"report.lang_short.{src['language']}", lang),
+            section=t(f"section.{r['section']}", lang),
+        )
+        rows.append([fid, statement, where, Run(str(r["locator"]), "quote", str(src["language"]))])
+    headers = [
+        (t("report.col.fact", lang), False),
+        (t("report.col.statement", lang), False),
+        (t("report.col.source", lang), False),
+        (t("report.col.locator", lang), False),
+    ]
+    out.append(
+        doc.block_table(
+            t("report.caption.data_facts", lang),
+            headers,
+            rows,
+            (),
+            "data",
+            source="",
+            widths=(11, 35, 22, 32),
+        )
+    )
+    out.append(TrackedFacts(doc.fact_ids))
+    if doc.event_ids:
+        out.append(_events_table(doc))
+    out.append(_sources_table(doc))
+    return Blocks(out)
+
+
+def _stated(doc: Document, r: Any) -> str:
+    value = float(r["value"])
+    text = repr(value).rstrip("0").rstrip(".") if "." in repr(value) else repr(value)
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return formatting.fmt_fact(value, str(r["unit"]), str(r["qualifier"]), doc.lang, decimals)
+
+
+def _events_table(doc: Document) -> Table:
+    lang = doc.lang
+    events = doc.ds.events.set_index(doc.ds.events["event_id"].astype(str))
+    rows = []
+    # In date order (then by id), whatever order the sections cited them in.
+    for eid in sorted(doc.event_ids, key=lambda e: (str(events.loc[e, "date"]), e)):
+        r = events.loc[eid]
+        sid = str(r["source_id"])
+        rows.append(
+            [
+                eid,
+                formatting.fmt_date(r["date"], lang, str(r["date_precision"])),
+                str(r[f"description_{lang}"]),
+                sid,
+                Run(str(r["locator"]), "quote", str(doc.source(sid)["language"])),
+            ]
+        )
+    headers = [
+        (t("report.col.event_id", lang), False),
+        (t("report.col.date", lang), False),
+        (t("report.col.event", lang), False),
+        (t("report.col.source", lang), False),
+        (t("report.col.locator", lang), False),
+    ]
+    return doc.block_table(
+        t("report.caption.data_events", lang),
+        headers,
+        rows,
+        (),
+        "data",
+        source="",
+        widths=(8, 17, 35, 9, 31),
+    )
+
+
+def _sources_table(doc: Document) -> Table:
+    lang = doc.lang
+    rows = []
+    for sid in sorted(str(s) for s in doc.ds.sources["source_id"]):
+        src = doc.source(sid)
+        basis = t(f"report.date_basis.{src['date_basis']}", lang)
+        rows.append(
+            [
+                sid,
+                doc.source_title(sid),
+                doc.source_kind(sid),
+                f"{doc.source_date(sid)} ({basis})",
+                t(f"report.lang_short.{src['language']}", lang),
+            ]
+        )
+    headers = [
+        (t("report.col.source", lang), False),
+        (t("report.col.document", lang), False),
+        (t("report.col.kind", lang), False),
+        (t("report.col.date", lang), False),
+        (t("report.col.language", lang), False),
+    ]
+    return doc.block_table(
+        t("report.caption.data_sources", lang),
+        headers,
+        rows,
+        (),
+        "data compact",
+        source=t("report.data.sources_note", lang),
+        widths=(10, 37, 15, 24, 14),
+    )
+
+
+def glossary(doc: Document) -> Blocks:
+    """The terms a reader may not know, in the document's language."""
+    items = tuple(
+        (t(f"glossary.{term}.term", doc.lang), t(f"glossary.{term}.text", doc.lang))
+        for term in GLOSSARY
+    )
+    return doc.section("glossary", appendix=True) + DefinitionList(items, style="glossary")
+
+
+def attachment_bundles(doc: Document) -> list[dict[str, Any]]:
+    """The PDF attachments as display bundles: facts used, indicators shown, claims."""
+    lang = doc.lang
+    raw = pd.read_csv(
+        doc.ds.data_dir / "facts.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
+    facts = raw[raw["fact_id"].isin(doc.fact_ids)]
+    bundles = [
+        attachment_bundle(
+            "facts.csv", t("report.attachment.facts", lang), _csv(facts.sort_values("fact_id"))
+        ),
+        attachment_bundle(
+            "indicators.csv",
+            t("report.attachment.indicators", lang),
+            _csv(indicator_frame(doc.indicators, lang)[INDICATOR_COLUMNS]),
+        ),
+    ]
+    if doc.claims is not None:
+        claims = doc.claims.copy()
+        for col in ("fact_ids", "source_ids", "locators"):
+            claims[col] = [" | ".join(v) for v in claims[col]]
+        columns = ["claim_id", "check", "verdict", "reason", "metric", "subject"]
+        columns += ["fact_ids", "source_ids", "recomputed", "unit"]
+        columns += [f"claim_{lang}", f"explanation_{lang}"]
+        bundles.append(
+            attachment_bundle(
+                "claims.csv", t("report.attachment.claims", lang), _csv(claims[columns])
+            )
+        )
+    return bundles
+
+
+def attachments(doc: Document) -> None:
+    """Attach the CSV files to the PDF (the HTML page does not show them)."""
+    from IPython.display import display
+
+    for bundle in attachment_bundles(doc):
+        display(bundle, raw=True)
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    return buffer.getvalue()

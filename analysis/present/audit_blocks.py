@@ -1,0 +1,175 @@
+"""Blocks of the claims audit: verdict badges, the verdicts' legend, tables of checked claims."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from analysis.compute.indicators import VERDICTS
+from analysis.present import formatting
+from analysis.present.blocks import Badge, Break, DefinitionList, Inline, Run, Table
+from analysis.present.document import Document
+from analysis.present.messages import t
+
+__all__ = [
+    "VERDICT_ICONS",
+    "audit_table",
+    "translation_table",
+    "verdict",
+    "verdict_counts",
+    "verdict_legend",
+]
+
+#: Icons of the verdict badges: each verdict also has its own border style, so a badge
+#: reads without colour.
+VERDICT_ICONS = {
+    "consistent": "\u2713",
+    "inconsistent": "!",
+    "conflict": "\u2715",
+    "not verifiable": "?",
+}
+
+
+def verdict(doc: Document, name: str) -> Badge:
+    """A verdict badge: icon, word and border style, readable without colour."""
+    if name not in VERDICT_ICONS:
+        raise ValueError(f"verdict must be one of {', '.join(VERDICT_ICONS)}, got {name!r}")
+    word = t(f"verdict.{name.replace(' ', '_')}", doc.lang)
+    return Badge(verdict=name, word=word, icon=VERDICT_ICONS[name])
+
+
+def verdict_legend(doc: Document) -> DefinitionList:
+    """What each verdict means, with its badge."""
+    items = tuple(
+        ((verdict(doc, v),), t(f"report.verdict_meaning.{v.replace(' ', '_')}", doc.lang))
+        for v in VERDICTS
+    )
+    return DefinitionList(items, style="verdict-legend")
+
+
+def _locators(doc: Document, fact_ids: Sequence[str]) -> tuple[Inline, ...]:
+    """The passages of the sources a claim rests on, one per line, each with its reference."""
+    pieces: list[Inline] = []
+    for fid in fact_ids:
+        row = doc.fact(fid)
+        sid = str(row["source_id"])
+        where = t(
+            "report.locator_ref",
+            doc.lang,
+            fact=fid,
+            source=sid,
+            section=t(f"section.{row['section']}", doc.lang),
+        )
+        if pieces:
+            pieces.append(Break())
+        pieces += [
+            Run(where, "small"),
+            Run(" "),
+            Run(str(row["locator"]), "quote", lang=str(doc.source(sid)["language"])),
+        ]
+    return tuple(pieces)
+
+
+def audit_table(
+    doc: Document,
+    audit: pd.DataFrame,
+    caption_key: str,
+    *,
+    locators: bool = True,
+    **values: object,
+) -> Table:
+    """Checked claims: verdict badge, claim, recomputation, sources' passages."""
+    doc.track_claims(audit)
+    lang = doc.lang
+    headers = [
+        (t("audit.col.verdict", lang), False),
+        (t("audit.col.claim", lang), False),
+        (t("report.col.recomputation", lang), False),
+    ]
+    if locators:
+        headers.append((t("report.col.locators", lang), False))
+    rows = []
+    for _, r in audit.iterrows():
+        row: list[object] = [
+            (verdict(doc, r["verdict"]),),
+            (Run(str(r[f"claim_{lang}"])), Break(), Run(str(r["claim_id"]), "small")),
+            str(r[f"explanation_{lang}"]),
+        ]
+        if locators:
+            row.append(_locators(doc, r["fact_ids"]))
+        rows.append(row)
+    ids = [i for ids in audit["fact_ids"] for i in ids]
+    widths = (18, 26, 30, 26) if locators else (18, 37, 45)
+    return doc.block_table(
+        doc.t(caption_key, **values), headers, rows, ids, "audit", row_headers=False, widths=widths
+    )
+
+
+def verdict_counts(doc: Document, audit: pd.DataFrame, caption_key: str) -> Table:
+    """Number of claims per check and verdict, with a total row."""
+    doc.track_claims(audit)
+    lang = doc.lang
+    checks = list(dict.fromkeys(audit["check"]))
+    headers = [(t("audit.col.check", lang), False)]
+    headers += [(_capital(t(f"verdict.{v.replace(' ', '_')}", lang)), True) for v in VERDICTS]
+    headers.append((t("report.col.total", lang), True))
+    rows: list[list[object]] = []
+    for check in checks:
+        part = audit[audit["check"] == check]
+        counts = [int((part["verdict"] == v).sum()) for v in VERDICTS]
+        rows.append(
+            [t(f"check.{check}", lang)]
+            + [formatting.fmt_number(c, lang) if c else "\u2013" for c in counts]
+            + [formatting.fmt_number(len(part), lang)]
+        )
+    totals = [int((audit["verdict"] == v).sum()) for v in VERDICTS]
+    rows.append(
+        [Run(t("report.col.total", lang), "strong")]
+        + [formatting.fmt_number(c, lang) for c in totals]
+        + [formatting.fmt_number(len(audit), lang)]
+    )
+    ids = [i for ids in audit["fact_ids"] for i in ids]
+    return doc.block_table(doc.t(caption_key), headers, rows, ids, "compact counts", total=True)
+
+
+def translation_table(doc: Document, audit: pd.DataFrame, caption_key: str) -> Table:
+    """The French and English versions side by side: each figure's passage in both."""
+    doc.track_claims(audit)
+    lang = doc.lang
+    rows = []
+    pair: tuple[str, str] | None = None
+    absent = (Run(t("report.absent", lang), "absent"),)
+    for _, r in audit.iterrows():
+        by_lang: dict[str, list[str]] = {"fr": [], "en": []}
+        for fid in r["fact_ids"]:
+            sid = str(doc.fact(fid)["source_id"])
+            by_lang[str(doc.source(sid)["language"])].append(fid)
+        if pair is None and by_lang["fr"] and by_lang["en"]:
+            pair = (
+                str(doc.fact(by_lang["fr"][0])["source_id"]),
+                str(doc.fact(by_lang["en"][0])["source_id"]),
+            )
+        rows.append(
+            [
+                doc.metric_label(str(r["metric"])),
+                _locators(doc, by_lang["fr"]) if by_lang["fr"] else absent,
+                _locators(doc, by_lang["en"]) if by_lang["en"] else absent,
+                (verdict(doc, r["verdict"]), Break(), Run(str(r[f"explanation_{lang}"]), "small")),
+            ]
+        )
+    fr_id, en_id = pair or ("", "")
+    headers = [
+        (t("report.col.metric", lang), False),
+        (t("report.col.version_fr", lang, source=fr_id), False),
+        (t("report.col.version_en", lang, source=en_id), False),
+        (t("audit.col.verdict", lang), False),
+    ]
+    ids = [i for ids in audit["fact_ids"] for i in ids]
+    return doc.block_table(
+        doc.t(caption_key), headers, rows, ids, "audit versions", widths=(16, 28, 28, 28)
+    )
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,775 @@
+"""The report being written: what it has shown, and the blocks that show it.
+
+A report notebook creates one :class:`Document` and asks it for each block of the page::
+
+    from analysis import load_data
+    from analysis.compute import indicators
+    from analysis.present import appendices, figures
+    from analysis.present.document import Document
+
+    ds = load_data()
+    doc = Document(ds, "sector_overview", lang, cagr_tolerance=cagr_tolerance)
+    eu = indicators.eu_shares(ds)
+    doc.title_block() + doc.summary([doc.tile(eu.rd_share, "eu_rd")], [doc.say(...)])
+    doc.section("europe") + doc.figure(figures.eu_shares(ds, lang)) + doc.matrix(...)
+    appendices.methodology(doc) + appendices.data_appendix(doc) + appendices.glossary(doc)
+
+Every method returns an immutable block of :mod:`analysis.present.blocks` (``+`` joins them
+into one output). Every text comes from the message catalogue and every number from
+:mod:`analysis.present.formatting`, so a block is written in the document's language only.
+The document remembers every indicator, figure, fact and event it showed: the methodology
+appendix defines those indicators, the data appendix lists those facts, and the PDF
+attachments hold them as CSV. Blocks built from facts carry their ids, so a reader (or a
+test) can check that the data appendix lists them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import numbers
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from analysis.compute.indicators import STATED, Indicator, assumption
+from analysis.data.load import Dataset
+from analysis.parameters import PARAMETERS, parse_date
+from analysis.present import formatting
+from analysis.present.blocks import (
+    Blocks,
+    Column,
+    Figure,
+    Heading,
+    KeyFigures,
+    Paragraph,
+    Run,
+    Table,
+    Tile,
+    TitleBlock,
+)
+from analysis.present.figures import source_line
+from analysis.present.messages import catalogue, check_lang, has, placeholders, t
+
+#: Marker that splits a qualifier template around its value.
+_SLOT = "\x00"
+
+
+def _facts_of(item: Any) -> tuple[str, ...]:
+    """The fact ids an indicator, family, figure or list of them rests on."""
+    if item is None:
+        return ()
+    if isinstance(item, str):
+        return (item,)
+    ids = getattr(item, "fact_ids", None)
+    if ids is not None:
+        return tuple(ids)
+    if isinstance(item, Iterable):
+        return tuple(i for sub in item for i in _facts_of(sub))
+    return ()
+
+
+def _indicators_of(item: Any) -> list[Indicator]:
+    if isinstance(item, Indicator):
+        return [item]
+    found = getattr(item, "indicators", None)
+    if found is not None:
+        return list(found)
+    if isinstance(item, Iterable) and not isinstance(item, str):
+        return [i for sub in item for i in _indicators_of(sub)]
+    return []
+
+
+class Document:
+    """One report in one language: its blocks, and everything they showed.
+
+    Args:
+        ds: the dataset (:func:`analysis.load_data`).
+        name: the report's name (``sector_overview``, ``atmp_partnership``,
+            ``claims_audit``); its title and subtitle are ``report.<name>.title`` and
+            ``report.<name>.subtitle`` in the catalogue.
+        lang: ``fr`` or ``en``.
+        **parameters: the notebook's scenario parameters (None: the stated value or the
+            value of ``assumptions.csv``); the methodology appendix explains each one.
+
+    Raises:
+        ValueError: for an unknown language, report or parameter.
+    """
+
+    def __init__(self, ds: Dataset, name: str, lang: str, **parameters: float | None):
+        check_lang(lang)
+        if not has(f"report.{name}.title"):
+            raise ValueError(f"name must be a report with a title in the catalogue, got {name!r}")
+        unknown = set(parameters) - (set(PARAMETERS) - {"lang"})
+        if unknown:
+            raise ValueError(f"unknown parameters: {', '.join(sorted(unknown))}")
+        self.ds = ds
+        self.name = name
+        self.lang = lang
+        self.parameters: dict[str, object] = dict(parameters)
+        self._facts: dict[str, None] = {}
+        self._events: dict[str, None] = {}
+        self._indicators: dict[tuple[str, str], Indicator] = {}
+        self._claims: pd.DataFrame | None = None
+        self._assumptions: dict[str, None] = {}
+        self._figures = 0
+        self._tables = 0
+        self._sources = {str(r["source_id"]): r for _, r in ds.sources.iterrows()}
+        self._facts_by_id = {str(r["fact_id"]): r for _, r in ds.facts.iterrows()}
+
+    # -- what the document showed ---------------------------------------------------------
+
+    @property
+    def fact_ids(self) -> tuple[str, ...]:
+        """Every fact shown so far, sorted."""
+        return tuple(sorted(self._facts))
+
+    @property
+    def event_ids(self) -> tuple[str, ...]:
+        """Every event shown so far, in the order shown."""
+        return tuple(self._events)
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        """Every indicator shown so far, in the order shown."""
+        return tuple(self._indicators.values())
+
+    def use(self, *items: Any) -> tuple[str, ...]:
+        """Record indicators, families, figures or fact ids as shown; return their fact ids."""
+        ids: list[str] = []
+        for item in items:
+            for ind in _indicators_of(item):
+                self._indicators.setdefault((ind.key, ind.text(self.lang)), ind)
+            ids.extend(_facts_of(item))
+        unknown = [i for i in ids if i not in self._facts_by_id]
+        if unknown:
+            raise ValueError(f"unknown fact ids: {', '.join(sorted(set(unknown)))}")
+        for i in ids:
+            self._facts.setdefault(i, None)
+        return tuple(dict.fromkeys(ids))
+
+    def use_assumption(self, assumption_id: str) -> None:
+        """Record that the report relied on an assumption of ``assumptions.csv``."""
+        assumption(self.ds, assumption_id)  # raises for an unknown id
+        self._assumptions.setdefault(assumption_id, None)
+
+    # -- text -----------------------------------------------------------------------------
+
+    def t(self, key: str, **values: object) -> str:
+        """Return catalogue message ``key`` in the document's language, values formatted.
+
+        Indicators are written with their bound (and recorded as shown, when the message
+        uses them), integers and floats with the language's separators, dates in full;
+        strings are used as given.
+        """
+        used = placeholders(_template(key, self.lang))
+        return t(key, self.lang, **{k: self._value(v) for k, v in values.items() if k in used})
+
+    def say(self, key: str, **values: object) -> str:
+        """Alias of :meth:`t` for the sentences of the summary and the interpretations."""
+        return self.t(key, **values)
+
+    def _value(self, value: object) -> str:
+        if isinstance(value, Indicator):
+            self.use(value)
+            return value.text(self.lang)
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, numbers.Integral):
+            return formatting.fmt_number(int(value), self.lang)
+        if isinstance(value, numbers.Real):
+            return formatting.fmt_number(float(value), self.lang)
+        if isinstance(value, dt.date):
+            return formatting.fmt_date(value, self.lang)
+        return str(value)
+
+    def para(self, *keys: str, **values: object) -> Paragraph:
+        """One paragraph made of the messages ``keys`` (values shared)."""
+        return Paragraph((Run(" ".join(self.t(key, **values) for key in keys)),))
+
+    def paras(self, *sentences: str) -> Paragraph:
+        """One paragraph of sentences already written (e.g. by :meth:`say`)."""
+        return Paragraph((Run(" ".join(sentences)),))
+
+    def note(self, key: str, **values: object) -> Paragraph:
+        """A short note in small print (a caveat, a pointer to another report)."""
+        return Paragraph((Run(self.t(key, **values)),), style="note")
+
+    def coverage(self) -> dict[str, str]:
+        """How many texts the data covers and from when to when (month precision).
+
+        Returns ``{"n": ..., "start": ..., "end": ...}``, ready for a message's values.
+        """
+        dates = sorted(self.ds.sources["pub_date"])
+        return {
+            "n": formatting.fmt_number(len(dates), self.lang),
+            "start": formatting.fmt_date(dates[0], self.lang, "month"),
+            "end": formatting.fmt_date(dates[-1], self.lang, "month"),
+        }
+
+    def period(self, ind: Indicator) -> str:
+        """An indicator's period of years (``2024–2029``), or an empty string."""
+        return formatting.fmt_period(*(ind.period or (None, None)), self.lang)
+
+    def year(self, ind: Indicator) -> str:
+        """The last year of an indicator's period (``2023``), or an empty string."""
+        return str(ind.period[1]) if ind.period else ""
+
+    def when(self, event: Any) -> str:
+        """The date of an event of :func:`analysis.indicators.timeline`, as precise as known.
+
+        The event is recorded as shown (the data appendix lists it).
+        """
+        self._events.setdefault(str(event.event_id), None)
+        return formatting.fmt_date(event.date, self.lang, event.precision)
+
+    def market_values(self, m: Any) -> dict[str, object]:
+        """The values the market sentences take, from a :class:`~analysis.indicators.MarketCheck`.
+
+        Indicators are written with their bound when a message uses them; years stay
+        plain (``2025``, not ``2 025``).
+        """
+        values: dict[str, object] = {
+            "rate": m.stated_rate,
+            "base": m.base_size,
+            "implied_start": m.implied_start_size,
+            "projected": m.projected_end_size,
+            "start_year": str(m.start_year),
+            "base_year": str(m.base_year),
+            "period": formatting.fmt_period(m.start_year, m.base_year, self.lang),
+            "tolerance": formatting.fmt_pp(m.tolerance, self.lang),
+        }
+        if m.end_size is not None:
+            values |= {
+                "end": m.end_size,
+                "end_year": self.year(m.end_size),
+                "implied": m.implied_rate,
+                "gap": m.rate_gap,
+            }
+        return values
+
+    def metric_list(self, metrics: Iterable[str]) -> str:
+        """Labels of metrics, each once, in the document's language, as one list."""
+        labels = dict.fromkeys(_in_sentence(self.metric_label(str(m))) for m in metrics)
+        return t("report.list_separator", self.lang).join(labels)
+
+    def fact_subject(self, fact_id: str) -> str:
+        """The label of the subject a fact is about."""
+        return self.subject_label(str(self._facts_by_id[fact_id]["subject"]))
+
+    # -- numbers --------------------------------------------------------------------------
+
+    def number(self, ind: Indicator, digits: int | None = None) -> str:
+        """An indicator's value with its bound but without its unit (for unit headers)."""
+        self.use(ind)
+        n = ind.digits if digits is None else digits
+        rounding = formatting.rounding_for(ind.quantity)
+        if ind.unit == "ratio" and n is None:
+            n = 2
+        number = formatting.fmt_number(ind.value, self.lang, n, rounding)
+        return t(f"qualifier.{ind.wording}", self.lang, value=number)
+
+    def tile_parts(self, ind: Indicator) -> tuple[str, str, str]:
+        """A tile's value: the bound wording before and after the figure, and the figure."""
+        self.use(ind)
+        figure = formatting.fmt_value(
+            ind.value, ind.unit, self.lang, ind.digits, formatting.rounding_for(ind.quantity)
+        )
+        before, _, after = t(f"qualifier.{ind.wording}", self.lang, value=_SLOT).partition(_SLOT)
+        return before.strip(), figure, after.strip()
+
+    # -- sources --------------------------------------------------------------------------
+
+    def source_line(self, fact_ids: Iterable[str], event_ids: Iterable[str] = ()) -> str:
+        """The source line of a block: the documents its facts and events come from."""
+        facts = tuple(dict.fromkeys(fact_ids))
+        events = tuple(dict.fromkeys(event_ids))
+        if not facts and not events:
+            return ""
+        return source_line(self.ds, facts, self.lang, events)
+
+    def _originals(self, fact_ids: Sequence[str]) -> tuple[str, ...]:
+        """The facts from documents that are not a translation of another document cited."""
+        sources = {str(self._facts_by_id[i]["source_id"]) for i in fact_ids}
+        kept = []
+        for fid in fact_ids:
+            original = self._sources[str(self._facts_by_id[fid]["source_id"])]["translation_of"]
+            if original is None or pd.isna(original) or str(original) not in sources:
+                kept.append(fid)
+        return tuple(kept)
+
+    # -- blocks ---------------------------------------------------------------------------
+
+    def edition_date(self) -> dt.date:
+        """The date the report is issued at: ``SOURCE_DATE_EPOCH`` if set, else the data's.
+
+        The build sets ``SOURCE_DATE_EPOCH`` to the latest source date, so both agree; the
+        clock is never read.
+        """
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch.isdigit():
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        return self.data_date()
+
+    def data_date(self) -> dt.date:
+        """The latest publication date of the sources."""
+        return max(self.ds.sources["pub_date"])
+
+    def data_version(self) -> str:
+        """The version of the data package (``datapackage.json``)."""
+        descriptor = json.loads((self.ds.data_dir / "datapackage.json").read_text("utf-8"))
+        return str(descriptor.get("version", ""))
+
+    def title_block(self) -> TitleBlock:
+        """Title, subtitle and the edition's particulars (period, data, language)."""
+        lang = self.lang
+        dates = sorted(self.ds.sources["pub_date"])
+        first, last = dates[0], dates[-1]
+        period = t(
+            "report.meta.period_value",
+            lang,
+            start=formatting.fmt_date(first, lang, "month"),
+            end=formatting.fmt_date(last, lang, "month"),
+            n=formatting.fmt_number(len(dates), lang),
+        )
+        data_date = self.data_date()
+        edition = self.edition_date()
+        rows = [
+            (t("report.meta.period", lang), period),
+            (t("report.meta.data_date", lang), formatting.fmt_date(data_date, lang)),
+        ]
+        as_of = self.as_of()
+        if as_of is not None:
+            rows.append((t("report.meta.as_of", lang), formatting.fmt_date(as_of, lang)))
+        elif edition != data_date:
+            rows.append((t("report.meta.edition", lang), formatting.fmt_date(edition, lang)))
+        rows += [
+            (t("report.meta.data_version", lang), self.data_version()),
+            (t("report.meta.language", lang), t("report.meta.language_value", lang)),
+        ]
+        scenario = self._scenario_text()
+        if scenario:
+            rows.append((t("report.meta.scenario", lang), scenario))
+        return TitleBlock(
+            kicker=t("report.kicker", lang),
+            title=t(f"report.{self.name}.title", lang),
+            subtitle=t(f"report.{self.name}.subtitle", lang),
+            meta=tuple(rows),
+        )
+
+    def scenario(self) -> str:
+        """The scenario parameters given, in words (empty when every figure is as stated)."""
+        return self._scenario_text()
+
+    def as_of(self) -> dt.date | None:
+        """The date of an edition "as of" a date (``as_of`` parameter), or None."""
+        value = self.parameters.get("as_of")
+        return None if value is None else parse_date(value)
+
+    def _scenario_text(self) -> str:
+        # An edition as of a date states the sources' figures: it is no scenario.
+        given = [(k, v) for k, v in self.parameters.items() if v is not None and k != "as_of"]
+        if not given:
+            return ""
+        parts = [
+            t(
+                "report.meta.scenario_item",
+                self.lang,
+                name=t(f"report.param.{k}.label", self.lang),
+                value=self._param_value(k, v),
+            )
+            for k, v in given
+        ]
+        return t("report.list_separator", self.lang).join(parts)
+
+    def _param_value(self, name: str, value: object) -> str:
+        if name in PARAMETERS:
+            declared = PARAMETERS[name]
+            unit, scale = declared.unit, declared.scale
+        else:  # an assumption of assumptions.csv
+            table = self.ds.assumptions
+            unit = str(table.loc[table["assumption_id"].astype(str) == name, "unit"].iloc[0])
+            scale = 1
+        if unit == "date":
+            return formatting.fmt_date(parse_date(value), self.lang)
+        number = float(value) * scale  # type: ignore[arg-type]
+        if unit == "percent":
+            return formatting.fmt_percent(number, self.lang)
+        return formatting.fmt_value(number, unit, self.lang)
+
+    def tile(self, ind: Indicator, name: str, **values: object) -> Tile:
+        """A key figure: the indicator's value, ``summary.tile.<name>`` and its ``.note``.
+
+        ``values`` fill the placeholders of both (indicators are written with their bound).
+        """
+        ids = self.use(ind)
+        before, number, after = self.tile_parts(ind)
+        return Tile(
+            number=number,
+            before=before,
+            after=after,
+            unit=self.t(f"summary.tile.{name}", **values),
+            meaning=self.t(f"summary.tile.{name}.note", **values),
+            source=self.source_line(self._originals(ids)),
+            fact_ids=ids,
+        )
+
+    def count_tile(self, count: int, name: str, **values: object) -> Tile:
+        """A key figure that is a count made by the report itself (e.g. audit verdicts)."""
+        return Tile(
+            number=self._value(int(count)),
+            unit=self.t(f"summary.tile.{name}"),
+            meaning=self.t(f"summary.tile.{name}.note", **values),
+            source=self.t("summary.tile.source_audit"),
+            fact_ids=(),
+        )
+
+    def summary(self, tiles: Sequence[Tile], sentences: Sequence[str]) -> KeyFigures:
+        """The executive summary: 4-6 key figure tiles, then 3-5 sentences.
+
+        Raises:
+            ValueError: for fewer than 4 or more than 6 tiles, or fewer than 3 or more
+                than 5 sentences.
+        """
+        if not 4 <= len(tiles) <= 6:
+            raise ValueError(f"a summary has 4 to 6 tiles, got {len(tiles)}")
+        if not 3 <= len(sentences) <= 5:
+            raise ValueError(f"a summary has 3 to 5 sentences, got {len(sentences)}")
+        return KeyFigures(
+            heading=t("section.summary", self.lang), tiles=tuple(tiles), points=tuple(sentences)
+        )
+
+    def section(self, key: str, level: int = 1, appendix: bool = False) -> Heading:
+        """A section (level 1) or subsection (level 2) heading ``section.<key>``."""
+        return Heading(t(f"section.{key}", self.lang), level=level, appendix=appendix)
+
+    def figure(self, fig: Any) -> Figure:
+        """A numbered chart: the image, its text alternative, caption and source line.
+
+        ``fig`` is a :class:`analysis.present.figures.Figure` (``key``, ``svg``, ``alt``,
+        ``caption``, ``source``, ``fact_ids``).
+        """
+        ids = self.use(fig)
+        for event_id in getattr(fig, "event_ids", ()):
+            self._events.setdefault(str(event_id), None)
+        self._figures += 1
+        svg = fig.svg if isinstance(fig.svg, str) else "".join(fig.svg)
+        return Figure(
+            number=t("report.figure_number", self.lang, n=self._figures),
+            caption=fig.caption,
+            source=fig.source,
+            alt=fig.alt,
+            svg=svg,
+            key=fig.key,
+            anchor=f"figure-{self._figures}",
+            fact_ids=ids,
+        )
+
+    # -- tables ---------------------------------------------------------------------------
+
+    def block_table(
+        self,
+        caption: str,
+        headers: Sequence[tuple[str, bool]],
+        rows: Sequence[Sequence[object]],
+        fact_ids: Sequence[str] = (),
+        style: str = "",
+        source: str | None = None,
+        row_headers: bool = True,
+        widths: Sequence[int] | None = None,
+        total: bool = False,
+    ) -> Table:
+        """A numbered table with a caption and a source line.
+
+        Cells are text or inline pieces (:class:`~analysis.present.blocks.Run`, badges,
+        breaks); ``headers`` are ``(label, numeric)``; the first column holds row headers
+        unless ``row_headers`` is false; ``widths`` are relative column widths.
+        """
+        ids = self.use(*fact_ids) if fact_ids else ()
+        self._tables += 1
+        widths = list(widths) if widths else [None] * len(headers)
+        columns = tuple(
+            Column(label, numeric, width)
+            for (label, numeric), width in zip(headers, widths, strict=True)
+        )
+        return Table(
+            number=t("report.table_number", self.lang, n=self._tables),
+            caption=caption,
+            columns=columns,
+            rows=tuple(tuple(row) for row in rows),
+            source=self.source_line(ids) if source is None else source,
+            style=style,
+            row_headers=row_headers,
+            total=total,
+            fact_ids=ids,
+        )
+
+    def table(
+        self,
+        frame: pd.DataFrame,
+        caption: str,
+        *,
+        units: Mapping[str, str] | None = None,
+        digits: Mapping[str, int] | None = None,
+        fact_ids: Sequence[str] = (),
+        source: str | None = None,
+        row_headers: bool = True,
+        style: str = "",
+    ) -> Table:
+        """Any frame as a report table, its column names (in the document's language) as headers.
+
+        Numeric columns are written with the language's separators and right-aligned;
+        ``units`` maps a column to a unit of :data:`analysis.formatting.UNITS` shown in its
+        header ("Budget (M€)"); ``digits`` fixes a column's decimals; missing values are a
+        dash. ``fact_ids`` are the facts the table rests on (recorded, and cited in the
+        source line unless ``source`` is given).
+        """
+        units = dict(units or {})
+        digits = dict(digits or {})
+        headers = []
+        columns = list(frame.columns)
+        kinds = {c: pd.api.types.is_numeric_dtype(frame[c]) for c in columns}
+        for c in columns:
+            label = str(c)
+            if c in units:
+                label = t("report.with_unit", self.lang, label=label, unit=self.unit(units[c]))
+            headers.append((label, kinds[c]))
+        rows = []
+        for _, r in frame.iterrows():
+            row = []
+            for c in columns:
+                v = r[c]
+                if v is None or (isinstance(v, float) and math.isnan(v)):
+                    row.append(t("report.missing", self.lang))
+                elif kinds[c]:
+                    row.append(formatting.fmt_number(float(v), self.lang, digits.get(c)))
+                else:
+                    row.append(v if isinstance(v, Run) else str(v))
+            rows.append(row)
+        return self.block_table(
+            caption, headers, rows, fact_ids, style, source, row_headers=row_headers
+        )
+
+    def unit(self, unit: str) -> str:
+        """The short unit shown in a column header: ``M€``, ``%``, ``emplois``..."""
+        return t(f"report.unit.{unit}", self.lang)
+
+    def indicator_table(self, items: Any, caption_key: str, **values: object) -> Table:
+        """Indicators as rows: label, value with its bound and unit, period, nature.
+
+        ``items`` are indicators or families; ``caption_key`` is a catalogue key.
+        """
+        inds = _indicators_of(items)
+        self.use(inds)
+        lang = self.lang
+        periods = [formatting.fmt_period(*(i.period or (None, None)), lang) for i in inds]
+        with_period = any(periods)
+        rows = []
+        for ind, period in zip(inds, periods, strict=True):
+            row = [ind.label_text(lang), ind.text(lang)]
+            if with_period:
+                row.append(period or t("report.missing", lang))
+            row.append(t(f"report.nature.{_nature(ind)}", lang))
+            rows.append(row)
+        headers = [(t("report.col.indicator", lang), False), (t("report.col.value", lang), True)]
+        if with_period:
+            headers.append((t("report.col.period", lang), False))
+        headers.append((t("report.col.nature", lang), False))
+        widths = (50, 22, 13, 15) if with_period else (58, 24, 18)
+        ids = [i for ind in inds for i in ind.fact_ids]
+        return self.block_table(
+            self.t(caption_key, **values), headers, rows, ids, "compact", widths=widths
+        )
+
+    def matrix(
+        self,
+        caption_key: str,
+        columns: Sequence[str],
+        rows: Sequence[tuple[str, Sequence[Indicator | str | None]]],
+        *,
+        units: Sequence[str | None] | None = None,
+        row_header_key: str = "report.col.indicator",
+        **values: object,
+    ) -> Table:
+        """A grid of indicators: one row per label, one column per ``columns`` key.
+
+        Args:
+            caption_key: catalogue key of the caption (``values`` fill it).
+            columns: catalogue keys of the column headers.
+            rows: ``(label, cells)``, label already in the document's language; a cell is
+                an indicator, a text, or None (not stated).
+            units: per column, a unit shown in the header (cells then omit it), or None
+                (cells carry their own unit).
+            row_header_key: catalogue key of the first column's header.
+            **values: values of the caption's placeholders.
+        """
+        units = list(units) if units is not None else [None] * len(columns)
+        headers = [(t(row_header_key, self.lang), False)]
+        for key, unit in zip(columns, units, strict=True):
+            label = t(key, self.lang)
+            if unit:
+                label = t("report.with_unit", self.lang, label=label, unit=self.unit(unit))
+            headers.append((label, True))
+        body = []
+        ids: list[str] = []
+        for label, cells in rows:
+            row: list[object] = [label]
+            for cell, unit in zip(cells, units, strict=True):
+                if cell is None:
+                    row.append(t("report.not_stated", self.lang))
+                elif isinstance(cell, Indicator):
+                    ids.extend(cell.fact_ids)
+                    row.append(self.number(cell) if unit else self._text(cell))
+                else:
+                    row.append(cell)
+            body.append(row)
+        return self.block_table(self.t(caption_key, **values), headers, body, ids, "compact")
+
+    def _text(self, ind: Indicator) -> str:
+        self.use(ind)
+        return ind.text(self.lang)
+
+    def timeline_table(self, timeline: Any, caption_key: str) -> Table:
+        """The events of :func:`analysis.indicators.timeline` as a table (date, kind, event)."""
+        frame = timeline.to_frame(self.lang)
+        for event_id in frame["event_id"]:
+            self._events.setdefault(str(event_id), None)
+        rows = [
+            [r["when"], r["kind_label"], r["label"], r["source_id"]] for _, r in frame.iterrows()
+        ]
+        headers = [
+            (t("report.col.date", self.lang), False),
+            (t("report.col.kind", self.lang), False),
+            (t("report.col.event", self.lang), False),
+            (t("report.col.source", self.lang), False),
+        ]
+        source = self.source_line((), tuple(frame["event_id"]))
+        return self.block_table(
+            self.t(caption_key), headers, rows, (), "timeline", source, widths=(20, 18, 52, 10)
+        )
+
+    def scenario_table(self, caption_key: str, scenarios: Sequence[Any]) -> Table:
+        """Funding and jobs under several public shares (:func:`indicators.scenarios`).
+
+        Each scenario gives ``share`` (None: the stated share), ``funding`` and ``jobs``;
+        bounds stay bounds ("more than 1,670").
+        """
+        lang = self.lang
+        rows = []
+        ids: list[str] = []
+        for scenario in scenarios:
+            f, j = scenario.funding, scenario.jobs
+            shown = [f.public_amount, f.private_amount, j.projected_total, j.public_funding_per_job]
+            self.use(f.public_share, *shown)
+            ids.extend(i for ind in (f.public_share, *shown) for i in ind.fact_ids)
+            label = self.number(f.public_share)
+            if scenario.share is None:
+                label = t("report.scenario.stated", lang, value=label)
+            rows.append([label, *(self.number(ind) for ind in shown)])
+        units = ["percent", "EUR_million", "EUR_million", "jobs", "EUR_thousand"]
+        keys = [
+            "report.col.public_share",
+            "report.col.public_amount",
+            "report.col.private_amount",
+            "report.col.projected_jobs",
+            "report.col.public_per_job",
+        ]
+        headers = [
+            (t("report.with_unit", lang, label=t(k, lang), unit=self.unit(u)), i > 0)
+            for i, (k, u) in enumerate(zip(keys, units, strict=True))
+        ]
+        return self.block_table(self.t(caption_key), headers, rows, ids, "compact scenarios")
+
+    def metric_label(self, metric: str) -> str:
+        """The label of a metric (or of ``a+b`` metrics) in the document's language."""
+        table = self.ds.metrics
+        names = []
+        for part in metric.split("+"):
+            row = table[table["metric_id"].astype(str) == part]
+            names.append(str(row.iloc[0][f"label_{self.lang}"]) if len(row) else part)
+        return " + ".join(names)
+
+    def subject_label(self, subject: str) -> str:
+        """The label of a subject in the document's language."""
+        table = self.ds.subjects
+        row = table[table["subject_id"].astype(str) == subject]
+        return str(row.iloc[0][f"label_{self.lang}"]) if len(row) else subject
+
+    def source_date(self, source_id: str) -> str:
+        """A source's publication date, as precise as known."""
+        row = self._sources[source_id]
+        return formatting.fmt_date(row["pub_date"], self.lang, str(row["date_precision"]))
+
+    def source_title(self, source_id: str) -> str:
+        """A source's title in the document's language (its kind when no title translates)."""
+        key = f"report.source_title.{source_id}"
+        if has(key):
+            return t(key, self.lang)
+        row = self._sources[source_id]
+        if self.lang == "en":
+            return str(row["title"])
+        return self.source_kind(source_id)
+
+    def source_kind(self, source_id: str) -> str:
+        """A source's kind (press release, news article...) in the document's language."""
+        kind = str(self._sources[source_id]["kind"]).replace(" ", "_")
+        return t(f"report.source_kind.{kind}", self.lang)
+
+    def source(self, source_id: str) -> Any:
+        """A source's row of ``sources.csv``."""
+        return self._sources[source_id]
+
+    def fact(self, fact_id: str) -> Any:
+        """A fact's row of ``facts.csv``."""
+        return self._facts_by_id[fact_id]
+
+    def track_claims(self, audit: pd.DataFrame) -> None:
+        """Record checked claims as shown (attached as CSV, their facts in the data appendix)."""
+        self._claims = audit if self._claims is None else pd.concat([self._claims, audit])
+        self._claims = self._claims.drop_duplicates("claim_id")
+        self.use(*[i for ids in audit["fact_ids"] for i in ids])
+
+    @property
+    def claims(self) -> pd.DataFrame | None:
+        """Every claim shown so far, or None."""
+        return self._claims
+
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        """Every assumption of ``assumptions.csv`` the report relied on, in order."""
+        return tuple(self._assumptions)
+
+    def use_events(self, event_ids: Iterable[str]) -> None:
+        """Record events as shown (the data appendix lists them)."""
+        for event_id in event_ids:
+            self._events.setdefault(str(event_id), None)
+
+    def param_value(self, name: str, value: float) -> str:
+        """A scenario parameter's value in words, with its unit."""
+        return self._param_value(name, value)
+
+
+def join(*blocks: object) -> Blocks:
+    """Join blocks (or sequences of blocks) into one output."""
+    return Blocks(blocks)
+
+
+def _in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: first letter in lower case, unless an acronym."""
+    if len(label) > 1 and label[:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def _template(key: str, lang: str) -> str:
+    entry = catalogue().get(key)
+    return "" if entry is None else entry.get(lang, "")
+
+
+def _nature(ind: Indicator) -> str:
+    if not ind.fact_ids:
+        return "scenario"
+    return "stated" if ind.formula == STATED else "computed"

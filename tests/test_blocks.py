@@ -1,0 +1,162 @@
+"""The presentation layer without a build: blocks, their HTML and Typst, the Document."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis import load_data
+from analysis.compute import indicators
+from analysis.compute.indicators import VERDICTS
+from analysis.present import audit_blocks, figures
+from analysis.present.blocks import (
+    TYPST_MIMETYPE,
+    Badge,
+    Blocks,
+    Break,
+    Column,
+    Heading,
+    Paragraph,
+    Run,
+    Table,
+    typst_string,
+)
+from analysis.present.document import Document
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_data()
+
+
+# -- blocks alone ---------------------------------------------------------------------------
+
+
+def test_html_escapes_every_text():
+    block = Paragraph((Run("<script>alert('x')</script> & co"), Run("<b>", "strong")))
+    html = block.render("html")
+    assert html == (
+        "<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"
+        "<strong>&lt;b&gt;</strong></p>\n"
+    )
+
+
+def test_typst_text_is_a_string_literal_never_markup():
+    assert typst_string('a "b" \\ #c *d* $e$') == '"a \\"b\\" \\\\ #c *d* $e$"'
+    assert typst_string("line\nnext\ttab\x01") == '"line\\nnext\\ttab\\u{1}"'
+    typst = Paragraph((Run("#set page(width: 1cm)"),)).render("typst")
+    assert '"#set page(width: 1cm)"' in typst
+    assert "#set page" not in typst.replace('"#set page(width: 1cm)"', "")
+
+
+def test_blocks_join_into_one_output_with_both_representations():
+    joined = Heading("Budget") + Paragraph(("81 M€",))
+    assert isinstance(joined, Blocks) and len(joined) == 2
+    bundle = joined._repr_mimebundle_()
+    assert bundle["text/html"] == "<h2>Budget</h2>\n<p>81 M€</p>\n"
+    assert bundle[TYPST_MIMETYPE].count("\n") == 2
+    assert bundle["text/plain"] == "heading | paragraph"
+    with pytest.raises(TypeError, match="only blocks"):
+        joined + "<b>plain</b>"
+
+
+def test_table_checks_its_shape_and_right_aligns_numbers():
+    columns = (Column("Indicator"), Column("Value", numeric=True))
+    with pytest.raises(ValueError, match="row 1 has 1 cells for 2 columns"):
+        Table("Table 1.", "Caption", columns, (("only one",),))
+    table = Table(
+        "Table 1.", "Caption", columns, (("Jobs", "7.8"), ("Total", (Run("9", "strong"),))),
+        total=True,
+    )  # fmt: skip
+    html = table.render("html")
+    assert '<th scope="col" class="num">Value</th>' in html
+    assert '<td class="num">7.8</td>' in html
+    assert '<tr class="total"><th scope="row">Total</th><td class="num"><strong>9</strong>' in html
+
+
+def test_badge_and_breaks_render_in_cells():
+    columns = (Column("Verdict"),)
+    cell = (Badge("not verifiable", "not verifiable", "?"), Break(), Run("why", "small"))
+    html = Table("T", "C", columns, ((cell,),), row_headers=False).render("html")
+    assert '<span class="badge badge-not-verifiable">' in html
+    assert '<br><span class="small">why</span>' in html
+
+
+def test_unknown_style_and_level_are_refused():
+    with pytest.raises(ValueError, match="style must be one of"):
+        Run("x", "blink")
+    with pytest.raises(ValueError, match="level must be 1 or 2, got 3"):
+        Heading("x", level=3)
+
+
+# -- the document ---------------------------------------------------------------------------
+
+
+def test_bounds_are_written_as_bounds(ds):
+    jobs = indicators.jobs(ds)
+    for lang, words in (("fr", "plus de"), ("en", "more than")):
+        doc = Document(ds, "sector_overview", lang)
+        tile = doc.tile(jobs.projected_direct, "direct_jobs", horizon=jobs.horizon,
+                        indirect=jobs.projected_indirect)  # fmt: skip
+        assert (tile.before, tile.number) == (words, "470")  # facts.csv: "plus de 470"
+        assert doc.number(jobs.projected_total).startswith(words)
+
+
+def test_figure_block_is_numbered_and_names_no_url(ds):
+    doc = Document(ds, "sector_overview", "fr")
+    first = doc.figure(figures.eu_shares(ds, "fr"))
+    second = doc.figure(figures.clusters(ds, "fr"))
+    assert (first.number, second.number) == ("Figure\u00a01.", "Figure\u00a02.")
+    html = (first + second).render("html")
+    assert "http://" not in html and "https://" not in html
+    assert set(figures.eu_shares(ds, "fr").fact_ids) <= set(doc.fact_ids)
+
+
+def test_summary_size_is_checked(ds):
+    doc = Document(ds, "sector_overview", "en")
+    tile = doc.count_tile(3, "conflicts", checks=10)
+    with pytest.raises(ValueError, match="4 to 6 tiles"):
+        doc.summary([tile] * 3, ["a", "b", "c"])
+    with pytest.raises(ValueError, match="3 to 5 sentences"):
+        doc.summary([tile] * 4, ["a", "b"])
+
+
+def test_edition_date_never_reads_the_clock(ds, monkeypatch):
+    doc = Document(ds, "claims_audit", "en")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert doc.edition_date().isoformat() == "2024-05-14"  # S004, the latest source
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1715644800")  # 2024-05-14T00:00:00Z
+    assert doc.edition_date().isoformat() == "2024-05-14"
+    assert ("Data as of", "14 May 2024") in doc.title_block().meta
+
+
+def test_verdict_badges_read_without_colour(ds):
+    doc = Document(ds, "claims_audit", "fr")
+    badges = {v: audit_blocks.verdict(doc, v) for v in VERDICTS}
+    assert (badges["conflict"].word, badges["conflict"].icon) == ("contradiction", "\u2715")
+    assert len({b.icon for b in badges.values()}) == 4
+    css = (Path(audit_blocks.__file__).parent / "static" / "report.css").read_text("utf-8")
+    looks = set()
+    for verdict in VERDICTS:
+        block = re.search(rf"\.badge-{verdict.replace(' ', '-')} \{{([^}}]*)\}}", css)[1]
+        border = re.search(r"border: 2px (\w+)", block)[1]
+        looks.add((border, "background:" in block))
+    assert len(looks) == 4  # border style or fill tells each verdict apart in grey
+    with pytest.raises(ValueError, match="verdict must be one of"):
+        audit_blocks.verdict(doc, "fine")
+
+
+def test_unknown_report_parameter_or_fact_is_refused(ds):
+    with pytest.raises(ValueError, match="report"):
+        Document(ds, "nope", "fr")
+    with pytest.raises(ValueError, match="unknown parameters"):
+        Document(ds, "sector_overview", "fr", colour=1)
+    with pytest.raises(ValueError, match="unknown fact ids: F999-99"):
+        Document(ds, "sector_overview", "fr").use("F999-99")
+
+
+def test_scenarios_are_computed_once_per_share(ds):
+    rows = indicators.scenarios(ds)
+    # Stated share about 60 %: 50 %, the stated share (None) and 70 %.
+    assert [r.share for r in rows] == [0.5, None, 0.7]
+    assert rows[0].funding.public_amount.value == pytest.approx(40.5)  # 81 x 0.5
