@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: reports test lint format lab check-data audit clean lock system-deps bench
+.PHONY: reports test lint format lab check-data audit clean lock bench
 
 reports: $(STAMP)  ## build every report (HTML + PDF, fr + en) into reports/
 	$(BIN)/biotech-report build
@@ -20,8 +20,9 @@ check-data: $(STAMP)
 audit: $(STAMP)
 	$(BIN)/biotech-report audit
 
+# Jupyter refuses to run as root (the usual user in a container) unless told to.
 lab: $(STAMP)  ## explore the notebooks in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
 
 lint: $(STAMP)
 	$(BIN)/ruff check analysis tests benchmarks
@@ -30,23 +31,13 @@ format: $(STAMP)
 	$(BIN)/ruff format analysis tests benchmarks
 	$(BIN)/ruff check --fix analysis tests benchmarks
 
+# The comparison chain renders the HTML page with WeasyPrint, which needs Pango (the build
+# itself does not): installed here only, as the optional "bench" extra.
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev,bench]"
 	$(BIN)/python benchmarks/build_benchmark.py
 
-# WeasyPrint needs Pango (and subsets fonts faster, and reproducibly, with HarfBuzz's subset
-# library); DejaVu is the reports' font. Installed here only when missing and we are root.
-DEBIAN_DEPS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-system-deps:
-	@if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0 \
-	   || ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset \
-	   || ! fc-list 2>/dev/null | grep -q DejaVuSans; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && apt-get install -y -qq $(DEBIAN_DEPS); \
-	  else echo "WeasyPrint needs: $(DEBIAN_DEPS) (Debian package names)"; exit 1; fi; \
-	fi
-
 $(STAMP): pyproject.toml requirements.lock
-	@$(MAKE) --no-print-directory system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==26.3
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"

@@ -114,7 +114,7 @@ def test_figure_block_is_numbered_and_names_no_url(ds):
 
 def test_summary_size_is_checked(ds):
     doc = Document(ds, "sector_overview", "en")
-    tile = doc.count_tile(3, "conflicts", checks=10)
+    tile = doc.count_tile(3, "conflicts", findings=10, changed=1)
     with pytest.raises(ValueError, match="4 to 6 tiles"):
         doc.summary([tile] * 3, ["a", "b", "c"])
     with pytest.raises(ValueError, match="3 to 5 sentences"):
@@ -134,14 +134,14 @@ def test_verdict_badges_read_without_colour(ds):
     doc = Document(ds, "claims_audit", "fr")
     badges = {v: audit_blocks.verdict(doc, v) for v in VERDICTS}
     assert (badges["conflict"].word, badges["conflict"].icon) == ("contradiction", "\u2715")
-    assert len({b.icon for b in badges.values()}) == 4
+    assert len({b.icon for b in badges.values()}) == 7
     css = (Path(audit_blocks.__file__).parent / "static" / "report.css").read_text("utf-8")
     looks = set()
     for verdict in VERDICTS:
         block = re.search(rf"\.badge-{verdict.replace(' ', '-')} \{{([^}}]*)\}}", css)[1]
         border = re.search(r"border: 2px (\w+)", block)[1]
         looks.add((border, "background:" in block))
-    assert len(looks) == 4  # border style or fill tells each verdict apart in grey
+    assert len(looks) == 7  # border style or fill tells each verdict apart in grey
     with pytest.raises(ValueError, match="verdict must be one of"):
         audit_blocks.verdict(doc, "fine")
 

@@ -60,6 +60,35 @@ EXPECTED = {
         "exclusions.csv, row 2: the file is not UTF-8: byte 0xc0 at line 2, column 14 cannot"
         " be decoded (save the file as UTF-8) [encoding]"
     ],
+    "descriptor_null": [
+        "datapackage.json: a Data Package descriptor is a JSON object ({...}), not null"
+        " [descriptor]"
+    ],
+    "descriptor_array": [
+        "datapackage.json: a Data Package descriptor is a JSON object ({...}), not an array"
+        " [descriptor]"
+    ],
+    # facts.csv says 780 % (F002-14): were the table undeclared, it would go unvalidated.
+    "facts_not_declared": [
+        "datapackage.json: table 'facts' is not declared: every table the reports read must be"
+        " described here, so that it is validated [missing-resource]"
+    ],
+    # Notations frictionless reads as numbers: 1e400 and inf (infinite once a float), nan,
+    # 8_1 (81), 1e-400 (0), a signed zero, and 2_024 (2024) for a whole number.
+    "number_notations": [
+        f"""facts.csv, row 2, field 'value': "1e400" {NUMBER_HINT} [type]""",
+        f"""facts.csv, row 3, field 'value': "inf" {NUMBER_HINT} [type]""",
+        f"""facts.csv, row 4, field 'value': "nan" {NUMBER_HINT} [type]""",
+        """facts.csv, row 5, field 'value': "-0" is zero with a minus sign: write 0"""
+        " [negative-zero]",
+        f"""facts.csv, row 6, field 'value': "8_1" {NUMBER_HINT} [type]""",
+        f"""facts.csv, row 7, field 'value': "1e-400" {NUMBER_HINT} [type]""",
+        """facts.csv, row 8, field 'period_start': "2_024" is not a whole number [type]""",
+    ],
+    "label_formula": [
+        """metrics.csv, row 2, field 'label_en': "$\\frac{$" holds 2 dollar signs, which a"""
+        " chart would read as a formula (matplotlib mathtext) [formula-text]"
+    ],
     "two_files": [
         "sources.csv, row 2, field 'pub_date': 2021-02-15 has precision 'month', so it must be"
         " the first day of its month (2021-02-01) [date-precision]",

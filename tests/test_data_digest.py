@@ -38,7 +38,7 @@ def test_matching_digest_skips_validation(data_copy, monkeypatch):
     data = data_copy()
     monkeypatch.setenv(paths.VALIDATED_ENV, data_digest(data))
     monkeypatch.setattr(
-        "analysis.data.load.validate_package", lambda _: pytest.fail("validated again")
+        "analysis.data.load.check_package", lambda _: pytest.fail("validated again")
     )
     assert len(load_data(data).facts) == 67  # facts.csv: 67 rows
 

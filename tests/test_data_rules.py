@@ -12,10 +12,13 @@ from analysis.data.validate import (
     check_fact_periods,
     check_fact_units,
     check_fact_values,
+    check_formula_text,
     check_ids_match_sources,
     check_locator_length,
+    check_number_cells,
     check_share_sums,
     check_translation_of,
+    check_version_differences,
     period_start,
     share_tolerance,
 )
@@ -336,3 +339,106 @@ def test_translation_of_must_not_point_to_itself():
 def test_a_metric_unit_frictionless_rejected_is_not_compared():
     metrics = frame({"metric_id": "budget", "unit": ""})  # "MEUR" blanked after the enum error
     assert check_fact_units(frame(fact()), metrics) == []
+
+
+# --- how numbers are written -----------------------------------------------------------------
+
+NOT_A_NUMBER = "is not a number (digits, with a dot for decimals, e.g. 2.6)"
+
+
+def test_numbers_are_plain_decimals():
+    cells = ["81", "2.6", "-3", "0", "", "1e400", "inf", "nan", "8_1", "1e-400", "+5", " 7"]
+    problems = check_number_cells(
+        frame(*({"value": c} for c in cells)), "facts.csv", "value", "number"
+    )
+    assert [str(p) for p in problems] == [
+        f"""facts.csv, row {row}, field 'value': "{cell}" {NOT_A_NUMBER} [type]"""
+        for row, cell in [
+            (7, "1e400"),
+            (8, "inf"),
+            (9, "nan"),
+            (10, "8_1"),
+            (11, "1e-400"),
+            (12, "+5"),
+            (13, " 7"),
+        ]
+    ]
+
+
+def test_a_signed_zero_and_numbers_beyond_a_float():
+    huge, tiny = "1" + "0" * 400, "0." + "0" * 400 + "1"  # 1e400 and 1e-401 as plain digits
+    problems = check_number_cells(
+        frame(
+            {"value": "-0"},
+            {"value": "-0.00"},
+            {"value": huge},
+            {"value": tiny},
+            {"value": "0.000"},
+        ),
+        "facts.csv",
+        "value",
+        "number",
+    )
+    assert [(p.row, p.rule) for p in problems] == [
+        (2, "negative-zero"),
+        (3, "negative-zero"),
+        (4, "number-range"),
+        (5, "number-range"),
+    ]
+    assert problems[0].message == '"-0" is zero with a minus sign: write 0'
+    assert (
+        problems[3].message == f'"{tiny}" is beyond the range of numbers that can be computed with'
+    )
+
+
+def test_whole_numbers():
+    cells = ["2024", "2_024", "2024.0", "abc", "9223372036854775807", "9223372036854775808"]
+    problems = check_number_cells(
+        frame(*({"year": c} for c in cells)), "facts.csv", "year", "integer"
+    )
+    assert [str(p) for p in problems] == [
+        """facts.csv, row 3, field 'year': "2_024" is not a whole number [type]""",
+        """facts.csv, row 4, field 'year': "2024.0" is not a whole number [type]""",
+        """facts.csv, row 5, field 'year': "abc" is not a whole number [type]""",
+        """facts.csv, row 7, field 'year': "9223372036854775808" is beyond the range of numbers"""
+        " that can be computed with [number-range]",  # 2**63: one more than 64 bits hold
+    ]
+
+
+# --- text that charts would read as a formula ------------------------------------------------
+
+
+def test_a_pair_of_dollar_signs_is_a_formula_one_alone_is_not():
+    cells = ["US$ 5 billion", r"$\frac{$", "$x$ and $y$", "$1 or $2 or $3", r"5 \$ and 6 \$"]
+    problems = check_formula_text(
+        frame(*({"label_en": c} for c in cells)), "metrics.csv", "label_en"
+    )
+    # Matplotlib: an even, non-zero count of $ not written \$ (2 in row 3, 4 in row 4).
+    assert [str(p) for p in problems] == [
+        """metrics.csv, row 3, field 'label_en': "$\\frac{$" holds 2 dollar signs, which a"""
+        " chart would read as a formula (matplotlib mathtext) [formula-text]",
+        """metrics.csv, row 4, field 'label_en': "$x$ and $y$" holds 4 dollar signs, which a"""
+        " chart would read as a formula (matplotlib mathtext) [formula-text]",
+    ]
+
+
+def test_a_version_difference_quotes_one_version_at_least_and_names_two():
+    ok = {"source_a": "S002", "locator_a": "A propos de BioWin", "source_b": "S003",
+          "locator_b": ""}  # fmt: skip
+    assert check_version_differences(frame(ok)) == []
+    unquoted = ok | {"locator_a": ""}
+    same = ok | {"source_b": "S002"}
+    assert check_version_differences(frame(ok, unquoted, same)) == [
+        Problem("version_differences.csv", 3, "locator_a", "locator-missing",
+                "locator_a and locator_b are both empty: quote at least one version"),
+        Problem("version_differences.csv", 4, "source_b", "same-source",
+                "source_b is source_a (S002): name two versions"),
+    ]  # fmt: skip
+
+
+def test_locator_length_of_another_column():
+    long = {"locator_b": " ".join(["mot"] * 16)}
+    assert check_locator_length(frame(long), "version_differences.csv", "locator_b") == [
+        Problem("version_differences.csv", 2, "locator_b", "locator-length",
+                "the locator has 16 words, more than 15"),
+    ]  # fmt: skip

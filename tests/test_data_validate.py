@@ -2,12 +2,13 @@
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 
 from analysis import paths
 from analysis.data.check import check_data_command
-from analysis.data.load import KEYS, load_data
+from analysis.data.load import TABLES, load_data
 from analysis.data.validate import (
     DataValidationError,
     Problem,
@@ -36,7 +37,7 @@ def test_curated_data_is_valid():
 
 def test_load_data_returns_every_table_typed():
     data = load_data(paths.DATA_DIR)
-    for name in KEYS:
+    for name in TABLES:
         with (paths.DATA_DIR / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
             assert len(getattr(data, name)) == sum(1 for _ in csv.DictReader(handle)), name
     budget = data.facts.set_index("fact_id").loc["F002-01"]
@@ -50,10 +51,11 @@ def test_check_data_prints_a_summary_and_exits_0(capsys):
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0] == f"Data package {paths.DATA_DIR}: valid"
-    for name in KEYS:
+    for name in TABLES:
         with (paths.DATA_DIR / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
             rows = sum(1 for _ in csv.DictReader(handle))
-        assert f"  {name:<13}  {rows:>4}" in lines
+        # names padded to the longest, "version_differences" (19 characters)
+        assert f"  {name:<19}  {rows:>4}" in lines
     data = load_data(paths.DATA_DIR)
     per_source = data.facts["source_id"].astype(str).value_counts()
     s002 = next(line.split() for line in lines if line.startswith("  S002 "))
@@ -100,7 +102,7 @@ def test_data_validation_error_lists_every_problem():
         [Problem("a.csv", 2, "x", "r", "one"), Problem("b.csv", 3, None, "s", "two")]
     )
     assert str(error) == (
-        "2 problem(s) in the curated data:\n  - a.csv, row 2, field 'x': one [r]\n"
+        "2 problems in the curated data:\n  - a.csv, row 2, field 'x': one [r]\n"
         "  - b.csv, row 3: two [s]"
     )
 
@@ -294,3 +296,171 @@ def test_load_data_runs_nothing_on_invalid_data(data_copy):
     replace(folder / "facts.csv", ",81,EUR_million", ",eighty,EUR_million")
     with pytest.raises(DataValidationError, match="1 problem"):
         load_data(folder)
+
+
+# --- the descriptor ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [('"facts"', "a string"), ("81", "a number"), ("true", "true or false"), ("null", "null")],
+)
+def test_a_descriptor_that_is_not_an_object(data_copy, text, kind):
+    folder = data_copy()
+    (folder / "datapackage.json").write_text(text, encoding="utf-8")
+    assert messages(folder) == [
+        f"datapackage.json: a Data Package descriptor is a JSON object ({{...}}), not {kind}"
+        " [descriptor]"
+    ]
+    with pytest.raises(DataValidationError, match="1 problem in the curated data"):
+        load_data(folder)
+
+
+def test_a_schema_kept_in_another_file_is_refused(data_copy):
+    folder = data_copy()
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    relations = next(r for r in descriptor["resources"] if r["name"] == "relations")
+    (folder / "relations.schema.json").write_text(json.dumps(relations["schema"]), "utf-8")
+    relations["schema"] = "relations.schema.json"
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert messages(folder) == [
+        """datapackage.json: resource 'relations' must name one CSV file in "path" and give"""
+        """ its table schema inline in "schema" [descriptor]"""
+    ]
+
+
+def test_every_table_loaded_must_be_declared(data_copy):
+    folder = data_copy()
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] = [
+        r for r in descriptor["resources"] if r["name"] not in ("events", "assumptions")
+    ]
+    for resource in descriptor["resources"]:
+        resource["schema"]["foreignKeys"] = [
+            fk
+            for fk in resource["schema"].get("foreignKeys", [])
+            if fk["reference"]["resource"] != "events"
+        ]
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert messages(folder) == [
+        f"datapackage.json: table '{name}' is not declared: every table the reports read must"
+        " be described here, so that it is validated [missing-resource]"
+        for name in ("events", "assumptions")
+    ]
+
+
+def test_the_descriptor_declares_a_tabular_package_and_namespaced_properties():
+    from frictionless import Package
+
+    descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["profile"] == "tabular-data-package"
+    assert Package(descriptor, basepath=str(paths.DATA_DIR)).profile == "tabular-data-package"
+    standard = {"profile", "name", "title", "description", "version", "licenses", "resources"}
+    custom = set(descriptor) - standard
+    assert custom == {"dc:rights"}  # custom properties are written namespace:propertyName
+
+
+# --- types come from the descriptor ------------------------------------------------------
+
+
+def test_column_types_follow_the_descriptor():
+    data = load_data(paths.DATA_DIR)
+    descriptor = json.loads((paths.DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        table = getattr(data, resource["name"])
+        # Closed lists: an enum, or a key into another table ("" is the table itself).
+        referencing = {
+            name
+            for key in resource["schema"].get("foreignKeys", [])
+            if key["reference"]["resource"]
+            for name in key["fields"]
+        }
+        for fld in resource["schema"]["fields"]:
+            dtype = str(table[fld["name"]].dtype)
+            expected = {"integer": "Int64", "number": "float64"}.get(fld["type"])
+            if "enum" in fld.get("constraints", {}) or fld["name"] in referencing:
+                expected = "category"
+            if expected:
+                assert dtype == expected, (resource["name"], fld["name"])
+            else:
+                assert dtype not in ("category", "Int64", "float64"), (resource["name"], fld)
+
+
+def test_changing_a_type_in_the_descriptor_changes_the_loaded_column(data_copy):
+    folder = data_copy()
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    facts = next(r for r in descriptor["resources"] if r["name"] == "facts")
+    section = next(f for f in facts["schema"]["fields"] if f["name"] == "section")
+    del section["constraints"]["enum"]  # no longer a closed list: plain text
+    period = next(f for f in facts["schema"]["fields"] if f["name"] == "period_end")
+    period["type"] = "number"
+    facts["schema"]["foreignKeys"] = [  # metric no longer a key into metrics.csv
+        key for key in facts["schema"]["foreignKeys"] if key["fields"] != ["metric"]
+    ]
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    data = load_data(folder)
+    assert str(data.facts["section"].dtype) != "category"
+    assert str(data.facts["metric"].dtype) != "category"
+    assert str(data.facts["period_end"].dtype) == "float64"
+    assert str(data.facts["subject"].dtype) == "category"  # still a key into subjects.csv
+
+
+def test_load_data_reads_each_table_once(monkeypatch):
+    import pandas as pd
+
+    read = []
+    original = pd.read_csv
+    monkeypatch.setattr(
+        pd, "read_csv", lambda path, **kw: read.append(path) or original(path, **kw)
+    )
+    load_data(paths.DATA_DIR)
+    assert sorted(Path(p).name for p in read) == sorted(f"{name}.csv" for name in TABLES)
+
+
+# --- how many problems -------------------------------------------------------------------
+
+
+def broken_units(folder, count):
+    """Give ``count`` facts the unknown unit MEUR (each an enum problem)."""
+    lines = (folder / "facts.csv").read_text(encoding="utf-8").splitlines()
+    header, first = lines[0], lines[1]
+    rows = []
+    for i in range(count):
+        cells = next(csv.reader([first]))
+        cells[0] = f"F001-{i % 100:02d}"  # the ids repeat: only the first 100 are unique
+        cells[7] = "MEUR"
+        cells[11] = f"locator {i}"
+        rows.append(cells)
+    with (folder / "facts.csv").open("w", encoding="utf-8", newline="") as handle:
+        handle.write(header + "\n")
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def test_more_problems_than_listed_are_counted(data_copy, capsys):
+    folder = data_copy()
+    broken_units(folder, 1200)
+    # 1,200 unknown units + 1,100 ids already used (rows 102 to 1,201) = 2,300 problems.
+    assert check_data_command(folder) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"Data package {folder}: 2,300 problems, the first 1,000 listed"
+    assert len(out) == 1 + 1000
+    with pytest.raises(DataValidationError) as raised:
+        load_data(folder)
+    assert str(raised.value).startswith("2,300 problems, the first 1,000 listed in the curated")
+    assert str(raised.value).count("\n  - ") == 1000
+
+
+def test_a_count_that_stopped_says_more_than(data_copy, monkeypatch, capsys):
+    monkeypatch.setattr("analysis.data.validate.COUNT_LIMIT", 30)
+    folder = data_copy()
+    broken_units(folder, 40)
+    assert check_data_command(folder) == 1
+    assert (
+        capsys.readouterr().out.splitlines()[0] == f"Data package {folder}: more than 30 problems"
+    )
+
+
+def test_a_descriptor_nested_too_deeply(data_copy):
+    folder = data_copy()
+    (folder / "datapackage.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert messages(folder) == ["datapackage.json: unreadable: nested too deeply [descriptor]"]

@@ -78,6 +78,8 @@ def test_as_of_end_of_january_2024_keeps_the_sources_surely_published_by_then(ds
     # MEDVIA, VLAIO and HST Group appear in S004 only; 32 - 3 = 29 organisations remain.
     assert len(edition.organisations) == 29
     assert not {"medvia", "vlaio", "hst_group"} & set(ids(edition.organisations, "org_id"))
+    # The nine differences between S002 and S003 wait for S003.
+    assert len(ds.version_differences) == 9 and edition.version_differences.empty
     # Definitions are not statements of a source: kept whole.
     assert edition.metrics.equals(ds.metrics)
     assert edition.subjects.equals(ds.subjects)
@@ -106,7 +108,9 @@ def test_the_sources_kept_change_with_the_date(ds, when, sources, facts):
 
 def test_a_date_after_every_source_gives_the_data_unchanged(ds):
     edition = as_of(ds, "2030-01-01")
-    for table in ("sources", "facts", "exclusions", "events", "relations", "organisations"):
+    tables = ("sources", "facts", "exclusions", "events", "relations", "organisations",
+              "version_differences")  # fmt: skip
+    for table in tables:
         assert getattr(edition, table).equals(getattr(ds, table)), table
 
 

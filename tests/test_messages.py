@@ -212,8 +212,8 @@ def run_python(code: str, used: Path | None) -> subprocess.CompletedProcess:
 
 
 def test_t_records_the_keys_it_serves_in_this_process():
-    t("verdict.inconsistent", "en")
-    assert "verdict.inconsistent" in served()
+    t("verdict.implausible", "en")
+    assert "verdict.implausible" in served()
 
 
 def test_each_process_appends_each_key_it_serves_once(tmp_path):
@@ -307,7 +307,8 @@ SPARE = {
     "audit.growth_rate.no_base_size",
     "audit.growth_rate.within_tolerance",
     "audit.growth_rate.outside_tolerance",
-    "audit.growth_continuation.implied_rate_higher",
+    "audit.growth_continuation.periods_differ",
+    "audit.comparison.above",
     "audit.growth_continuation.no_later_size",
     "audit.repeat.compatible_figures",
     "audit.translation.different_qualifier",

@@ -7,6 +7,7 @@ with a reason, where they are absent: the texts are not part of the repository.
 
 import dataclasses
 
+import pandas as pd
 import pytest
 
 from analysis import paths
@@ -216,6 +217,46 @@ def test_fact_locators_occur_verbatim(dataset, texts):
 )
 def test_other_locators_occur_verbatim(dataset, texts, table, id_column):
     assert missing_locators(getattr(dataset, table), id_column, texts) == []
+
+
+def version_locators(table):
+    """The version differences as (id, source, locator) rows, one per version quoted."""
+    rows = [
+        {"difference_id": r["difference_id"], "source_id": r[f"source_{side}"],
+         "locator": r[f"locator_{side}"]}
+        for _, r in table.iterrows()
+        for side in ("a", "b")
+        if pd.notna(r[f"locator_{side}"])
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["difference_id", "source_id", "locator"])
+
+
+def test_version_difference_locators_occur_verbatim(dataset, texts):
+    locators = version_locators(dataset.version_differences)
+    assert len(locators) == 12  # 9 differences; V04, V05 and V08 quote both versions
+    assert missing_locators(locators, "difference_id", texts) == []
+
+
+def test_a_statement_only_in_one_version_is_absent_from_the_other(dataset, texts):
+    # "only in one version": the quoted words are not in the other version's text.
+    table = dataset.version_differences
+    only = table[table["kind"] == "only_in_one_version"]
+    present = [
+        r["difference_id"]
+        for _, r in only.iterrows()
+        for side, other in (("a", "b"), ("b", "a"))
+        if pd.notna(r[f"locator_{side}"])
+        and r[f"locator_{side}"] in texts[str(r[f"source_{other}"])]
+    ]
+    assert present == []
+
+
+def test_the_version_audit_notices_a_wrong_locator(dataset, texts):
+    table = dataset.version_differences.head(1).copy()
+    table["locator_a"] = "a validé fin 2022 le financement"
+    assert missing_locators(version_locators(table), "difference_id", texts) == [
+        "V01: 'a validé fin 2022 le financement' is not in S002"
+    ]
 
 
 def test_fact_values_read_back_from_their_locators(dataset, texts, languages):

@@ -273,7 +273,8 @@ def test_scenario_parameters_change_the_partnership_report(tmp_path):
     )
     console = Console(file=io.StringIO(), width=200)
     assert build(config, console).exit_code == 0, console.file.getvalue()
-    soup = soup_of(out, "atmp_partnership", "en")
+    # A scenario is an edition of its own: the stated edition's files are never replaced.
+    soup = soup_of(out, "atmp_partnership--direct_jobs-600--public_share-0.5", "en")
     meta = squeeze(soup.find(class_="report-meta").get_text(" "))
     assert "Scenario" in meta and "50%" in meta and "600" in meta
     text = squeeze(soup.body.get_text(" "))

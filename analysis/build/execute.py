@@ -32,10 +32,10 @@ from typing import Any
 from analysis import paths
 from analysis.build.export import (
     PageContext,
-    html_to_pdf,
     install_parameter_inspection,
     notebook_to_html,
 )
+from analysis.build.pdf import PdfPage, notebook_to_pdf
 
 __all__ = [
     "VariantResult",
@@ -399,7 +399,7 @@ def run_variant(task: VariantTask) -> VariantResult:
         page = PageContext(
             lang=task.lang, author=task.author, created=task.created, notebook_dir=cwd
         )
-        text, attachments = notebook_to_html(executed, page)
+        text, _ = notebook_to_html(executed, page)
         if "html" in task.formats:
             files["html"] = text.encode("utf-8")
         result.timings["html"] = round(time.perf_counter() - step, 3)
@@ -408,7 +408,8 @@ def run_variant(task: VariantTask) -> VariantResult:
             _send(task.key, "rendering", "pdf")
             step = time.perf_counter()
             created = datetime.fromisoformat(task.created) if task.created else None
-            files["pdf"] = html_to_pdf(text, attachments, created, base_url=cwd)
+            pdf_page = PdfPage(lang=task.lang, author=task.author, created=created)
+            files["pdf"] = notebook_to_pdf(executed, pdf_page)
             result.timings["pdf"] = round(time.perf_counter() - step, 3)
         result.files = files
         result.ok = True

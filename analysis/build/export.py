@@ -1,9 +1,8 @@
-"""Turning an executed report notebook into files: the HTML page and the PDF.
+"""Turning an executed report notebook into its HTML page (the PDF: :mod:`analysis.build.pdf`).
 
-Everything here runs in the build's worker processes (see :mod:`analysis.build`), except
-:func:`attachment_bundle`, which notebooks call. Heavy modules (papermill, nbconvert,
-WeasyPrint) are imported inside functions, so importing this module stays cheap, both for
-notebooks and for the command line.
+Everything here runs in the build's worker processes (see :mod:`analysis.build`). Heavy
+modules (papermill, nbconvert) are imported inside functions, so importing this module stays
+cheap, both for notebooks and for the command line.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from analysis import paths
@@ -24,8 +22,6 @@ TEMPLATES_DIR = paths.PACKAGE_DIR / "present" / "templates"
 STATIC_DIR = paths.PACKAGE_DIR / "present" / "static"
 #: nbconvert template (a folder of ``TEMPLATES_DIR``) used for every report.
 TEMPLATE_NAME = "biotech_report"
-#: The PDF flavour: archivable, with embedded source files allowed.
-PDF_VARIANT = "pdf/a-3b"
 #: Cell tags with a meaning for the build.
 REMOVE_TAG = "remove"
 PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
@@ -330,45 +326,3 @@ def finish_html(text: str, toc_title: str | None = None) -> str:
         else:
             anchor.insert_after(nav)
     return str(soup)
-
-
-# --------------------------------------------------------------------------------------
-# PDF
-# --------------------------------------------------------------------------------------
-
-
-def html_to_pdf(
-    text: str,
-    attachments: list[Attachment],
-    created: datetime | None = None,
-    base_url: str | None = None,
-) -> bytes:
-    """Render the report's HTML page as a tagged PDF/A-3b with its attachments.
-
-    Only ``data:`` URLs are fetched: the page must be self-contained.
-
-    Args:
-        text: The HTML produced by :func:`notebook_to_html`.
-        attachments: Files to embed in the PDF.
-        created: Date written on the embedded files (taken from the data, not the clock).
-        base_url: Base for relative URLs (none are expected).
-    """
-    from weasyprint import HTML
-    from weasyprint import Attachment as PdfAttachment
-    from weasyprint.urls import URLFetcher
-
-    when = created or datetime(1980, 1, 1, tzinfo=UTC)
-    files = [
-        PdfAttachment(
-            string=item.content.encode("utf-8"),
-            name=item.filename,
-            description=item.description,
-            created=when,
-            modified=when,
-            relationship="Data",
-        )
-        for item in attachments
-    ]
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    document = HTML(string=text, base_url=base_url, url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=files)

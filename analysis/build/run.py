@@ -70,7 +70,7 @@ RECORDED_PACKAGES = (
     "nbclient",
     "nbconvert",
     "ipykernel",
-    "weasyprint",
+    "typst",
     "pandas",
     "matplotlib",
 )

@@ -12,35 +12,43 @@ data is audited without anyone listing it:
 * **growth_rate** -- a stated growth rate against the stated sizes at the start and end of
   its period (``not verifiable`` when one is missing);
 * **growth_continuation** -- the rate implied between the end of that period and a later
-  stated size, against the stated rate, within ``cagr_tolerance``;
+  stated size, against the stated rate: different periods, so never a conflict; with a
+  sensitivity saying which sizes within their stated precision make the rates equal;
 * **repeat_within_document** / **repeat_across_documents** -- two statements of the same
   metric for the same subject and period: the same figure, compatible figures ("about 10"
-  and "10.4"), or a conflict;
-* **translation** -- a document and its translation (``sources.translation_of``): a figure
-  present in one version and missing from the other, stated with another value or
+  and "10.4"), a count published at two dates (changed over time), or a conflict;
+* **translation** -- a document and its other language version (``sources.translation_of``):
+  a figure present in one version and missing from the other, stated with another value or
   qualifier, or attached to another subject. Statements are matched by metric, value and
-  period, then their curated subjects are compared.
+  period, then their curated subjects are compared;
+* **version_content** -- the curated differences between two language versions that are not
+  figures (``version_differences.csv``): statements in one version only, other credits.
 
 Each row carries a stable ``claim_id`` built from the check and the fact ids, the facts,
-sources and locators, the recomputed value, a verdict (``consistent``, ``inconsistent``,
-``conflict``, ``not verifiable``) with a reason code, and a one-sentence explanation in
-French and in English from the message catalogue.
+sources and locators, the recomputed value, a verdict of
+:data:`~analysis.compute.indicators.VERDICTS` with a reason code, and a one-sentence
+explanation in French and in English from the message catalogue.
+
+Rows are checks, not findings: :func:`findings` groups the rows that share a cause (the
+same check made in both language versions, several figures given another subject by one
+version...) and :func:`finding_totals` counts the findings per verdict.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
 import math
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from analysis.compute.growth import QUALIFIERS, Bounded
+from analysis.compute.growth import Bounded, interval
 from analysis.compute.indicators import (
+    VERDICTS,
     FactNotFound,
     assumption,
     check_ds,
@@ -51,6 +59,7 @@ from analysis.compute.indicators import (
     resolve_tolerance,
     select_fact,
 )
+from analysis.data.editions import published_by
 from analysis.data.load import Dataset
 from analysis.present import formatting
 from analysis.present.messages import LANGS, check_lang, t
@@ -64,7 +73,11 @@ CHECKS = (
     "repeat_within_document",
     "repeat_across_documents",
     "translation",
+    "version_content",
 )
+
+#: Verdict of every difference between two language versions of one text.
+VERSIONS = "differs between language versions"
 
 #: Metrics stated as shares of one total, which must add up to 100 %.
 SPLITS: tuple[tuple[str, ...], ...] = (("public_funding_share", "private_funding_share"),)
@@ -95,6 +108,8 @@ COLUMNS = [
     "unit",
     "claim_fr",
     "claim_en",
+    "figure_fr",
+    "figure_en",
     "explanation_fr",
     "explanation_en",
 ]
@@ -106,69 +121,8 @@ _PREFIX = {
     "growth_continuation": "TREND",
     "repeat_within_document": "DOC",
     "repeat_across_documents": "XDOC",
+    "version_content": "VER",
 }
-
-
-# -- intervals ------------------------------------------------------------------------------
-
-
-def _half_unit(value: float) -> float:
-    """Half a unit of the last significant digit: 10 -> 5, 23 -> 0.5, 66.67 -> 0.005."""
-    d = Decimal(repr(float(value))).normalize()
-    exponent = d.as_tuple().exponent
-    assert isinstance(exponent, int)
-    return 0.5 * 10.0**exponent if d != 0 else 0.5
-
-
-@dataclass(frozen=True)
-class _Interval:
-    """Where the true value of a stated figure can lie."""
-
-    lo: float
-    hi: float
-    lo_open: bool = False
-    hi_open: bool = False
-
-    def __add__(self, other: _Interval) -> _Interval:
-        return _Interval(
-            self.lo + other.lo,
-            self.hi + other.hi,
-            self.lo_open or other.lo_open,
-            self.hi_open or other.hi_open,
-        )
-
-    def overlaps(self, other: _Interval) -> bool:
-        """Whether both can hold at once."""
-        return _below(self.lo, self.lo_open, other.hi, other.hi_open) and _below(
-            other.lo, other.lo_open, self.hi, self.hi_open
-        )
-
-
-def _below(lo: float, lo_open: bool, hi: float, hi_open: bool) -> bool:
-    return lo < hi or (lo == hi and not lo_open and not hi_open)
-
-
-def interval(value: float, qualifier: str) -> _Interval:
-    """The values a figure stated with ``qualifier`` allows (non-negative quantities).
-
-    "about 10" allows half a unit of its last significant digit either side (5 to 15),
-    "nearly 23" the same below (22.5 to 23), "more than 470" anything above 470.
-
-    Raises:
-        ValueError: for an unknown qualifier.
-    """
-    if qualifier not in QUALIFIERS:
-        raise ValueError(f"qualifier must be one of {', '.join(QUALIFIERS)}, got {qualifier!r}")
-    h = _half_unit(value)
-    return {
-        "exact": _Interval(value, value),
-        "about": _Interval(max(value - h, 0.0), value + h),
-        "nearly": _Interval(max(value - h, 0.0), value),
-        "more_than": _Interval(value, math.inf, lo_open=True),
-        "at_least": _Interval(value, math.inf),
-        "less_than": _Interval(0.0, value, hi_open=True),
-        "at_most": _Interval(0.0, value),
-    }[qualifier]
 
 
 # -- rows -----------------------------------------------------------------------------------
@@ -188,12 +142,20 @@ class _Row:
     explanation_key: str
     values: dict[str, dict[str, str]]  # language -> template values
     claim_id: str = ""
+    # Sources and locators of a row that rests on no fact (a curated version difference).
+    sources: tuple[str, ...] = ()
+    locators: tuple[str, ...] = field(default=(), compare=False)
 
     def with_id(self) -> _Row:
         if self.claim_id:
             return self
         ids = "+".join(sorted(self.fact_ids))
         return dataclasses.replace(self, claim_id=f"{_PREFIX[self.check]}:{ids}")
+
+    def figure(self, lang: str) -> str:
+        """What the row is about, briefly: the figure compared, else the claim."""
+        key = "audit.figure.translation" if self.check == "translation" else self.claim_key
+        return t(key, lang, **self.values[lang])
 
 
 class _Context:
@@ -228,6 +190,22 @@ class _Context:
         return t(
             "audit.ref", lang, source=r["source_id"], section=t(f"section.{r['section']}", lang)
         )
+
+    def published(self, source_id: str) -> tuple[dt.date, dt.date]:
+        """The first and last days the source may have been published on."""
+        r = self.sources[source_id]
+        day, precision = r["pub_date"], str(r["date_precision"])
+        first = day - dt.timedelta(days=day.weekday()) if precision == "week" else day
+        return first, published_by(day, precision)
+
+    def published_apart(self, a: str, b: str) -> bool:
+        """Whether two sources surely came out on different dates."""
+        (a0, a1), (b0, b1) = self.published(a), self.published(b)
+        return a1 < b0 or b1 < a0
+
+    def date(self, source_id: str, lang: str) -> str:
+        r = self.sources[source_id]
+        return formatting.fmt_date(r["pub_date"], lang, str(r["date_precision"]))
 
     def language(self, source_id: str, lang: str) -> str:
         return t(f"lang.{self.sources[source_id]['language']}", lang)
@@ -279,6 +257,12 @@ def _share_sum(ctx: _Context, tolerance: float) -> list[_Row]:
                 total = _quantity(ctx, ids)
                 gap = abs(total.value - 100)
                 ok = gap <= tolerance
+                if gap == 0:
+                    verdict = "consistent"
+                elif ok:
+                    verdict = "consistent within stated precision"
+                else:
+                    verdict = "conflict"  # shares of one total that cannot all hold
 
                 values = {
                     lang: {
@@ -297,7 +281,7 @@ def _share_sum(ctx: _Context, tolerance: float) -> list[_Row]:
                 rows.append(
                     _Row(
                         "share_sum",
-                        "consistent" if ok else "inconsistent",
+                        verdict,
                         "within_tolerance" if ok else "outside_tolerance",
                         "+".join(split),
                         str(subject),
@@ -339,7 +323,7 @@ def _parts_total(ctx: _Context) -> list[_Row]:
             parts_q = _quantity(ctx, part_ids)
             for (value, qualifier), total_ids in figures.items():
                 total_iv = interval(value, qualifier)
-                ok = _below(parts_iv.lo, parts_iv.lo_open, total_iv.hi, total_iv.hi_open)
+                ok = parts_iv.can_be_at_most(total_iv)
                 total_q = Bounded.from_qualifier(value, qualifier)
                 rest = total_q - parts_q
                 unit = str(ctx.by_id[total_ids[0]]["unit"])
@@ -363,7 +347,8 @@ def _parts_total(ctx: _Context) -> list[_Row]:
                 rows.append(
                     _Row(
                         "parts_total",
-                        "consistent" if ok else "inconsistent",
+                        # Parts larger than their total: both cannot be true.
+                        "consistent" if ok else "conflict",
                         "parts_within_total" if ok else "parts_exceed_total",
                         f"{'+'.join(parts)}<={total_metric}",
                         str(subject),
@@ -490,7 +475,10 @@ def _repeats(ctx: _Context) -> list[_Row]:
             if fa == fb:
                 verdict, reason = "consistent", "same_figure"
             elif interval(*fa).overlaps(interval(*fb)):
-                verdict, reason = "consistent", "compatible_figures"
+                verdict, reason = "consistent within stated precision", "compatible_figures"
+            elif period == (None, None) and ctx.published_apart(sa, sb):
+                # A count as of publication, published at two dates: both may be true.
+                verdict, reason = "changed over time", "different_dates"
             else:
                 verdict, reason = "conflict", "different_figures"
             p = None if period == (None, None) else period
@@ -507,6 +495,8 @@ def _repeats(ctx: _Context) -> list[_Row]:
                     "ref_b": ctx.ref(b, lang),
                     "chosen": ctx.figure(chosen.fact_id, lang),
                     "chosen_ref": ctx.ref(chosen.fact_id, lang),
+                    "date_a": ctx.date(sa, lang),
+                    "date_b": ctx.date(sb, lang),
                 }
                 for lang in LANGS
             }
@@ -561,9 +551,9 @@ def _translations(ctx: _Context) -> list[_Row]:
                 qual_o = sorted({str(ctx.by_id[i]["qualifier"]) for i in ids_o})
                 qual_t = sorted({str(ctx.by_id[i]["qualifier"]) for i in ids_t})
                 if subj_o != subj_t:
-                    verdict, reason = "conflict", "different_subject"
+                    verdict, reason = VERSIONS, "different_subject"
                 elif qual_o != qual_t:
-                    verdict, reason = "conflict", "different_qualifier"
+                    verdict, reason = VERSIONS, "different_qualifier"
                 else:
                     verdict, reason = "consistent", "same_figure"
                 a, b, prefix = ids_o, ids_t, "TR"
@@ -583,13 +573,13 @@ def _translations(ctx: _Context) -> list[_Row]:
                     if pair in seen_value_pairs:
                         continue
                     seen_value_pairs.add(pair)  # type: ignore[arg-type]
-                    verdict, reason, prefix = "conflict", "different_value", "TRV"
+                    verdict, reason, prefix = VERSIONS, "different_value", "TRV"
                     if not ids_o:
                         a, b = other, a
                     else:
                         b = other
                 else:
-                    verdict, reason, prefix = "inconsistent", "missing", "TRM"
+                    verdict, reason, prefix = VERSIONS, "missing", "TRM"
             ids = tuple(a + b)
             subject = str(ctx.by_id[a[0]]["subject"])
             sa = str(ctx.by_id[a[0]]["source_id"])
@@ -608,11 +598,65 @@ def _translations(ctx: _Context) -> list[_Row]:
                     None,
                     None,
                     "audit.claim.translation",
-                    f"audit.translation.{reason}",
+                    # Worded for one figure or several, so that a finding can group rows.
+                    f"audit.versions.{reason}"
+                    if reason in ("different_subject", "missing")
+                    else f"audit.translation.{reason}",
                     values,
                     claim_id=f"{prefix}:{'+'.join(sorted(ids))}",
                 )
             )
+    return rows
+
+
+def _version_content(ctx: _Context) -> list[_Row]:
+    """One row per curated difference between two language versions (not a figure's)."""
+    rows = []
+    for _, r in ctx.ds.version_differences.sort_values("difference_id").iterrows():
+        sa, sb = str(r["source_a"]), str(r["source_b"])
+        fact = r["fact_id"]
+        fact_ids = () if fact is None or pd.isna(fact) else (str(fact),)
+        did = str(r["difference_id"])
+        for fid in fact_ids:
+            if fid not in ctx.by_id or str(ctx.by_id[fid]["source_id"]) not in (sa, sb):
+                raise ValueError(
+                    f"version_differences.csv, difference {did}, field 'fact_id': {fid!r} is "
+                    f"not a fact of {sa} or {sb} in facts.csv"
+                )
+        locators = tuple(
+            f"{did} ({sid}): {r[col]}"
+            for sid, col in ((sa, "locator_a"), (sb, "locator_b"))
+            if r[col] is not None and not pd.isna(r[col])
+        )
+        values = {
+            lang: {
+                "source_a": sa,
+                "source_b": sb,
+                "lang_a": ctx.language(sa, lang),
+                "lang_b": ctx.language(sb, lang),
+                "kind": t(f"audit.version_kind.{r['kind']}", lang),
+                "description": str(r[f"description_{lang}"]),
+            }
+            for lang in LANGS
+        }
+        rows.append(
+            _Row(
+                "version_content",
+                VERSIONS,
+                str(r["kind"]),
+                "",
+                "",
+                fact_ids,
+                None,
+                None,
+                "audit.claim.version_content",
+                "audit.version_content",
+                values,
+                claim_id=f"VER:{did}",
+                sources=(sa, sb),
+                locators=locators,
+            )
+        )
     return rows
 
 
@@ -677,6 +721,7 @@ def run_audit(
         + _growth(ctx, tol)
         + _repeats(ctx)
         + _translations(ctx)
+        + _version_content(ctx)
     ]
     rows.sort(key=lambda r: (CHECKS.index(r.check), r.claim_id))
     records = []
@@ -685,9 +730,12 @@ def run_audit(
         for lang in LANGS:
             values = r.values[lang]
             texts[f"claim_{lang}"] = t(r.claim_key, lang, **values)
+            texts[f"figure_{lang}"] = r.figure(lang)
             texts[f"explanation_{lang}"] = t(r.explanation_key, lang, **values)
-        sources = tuple(dict.fromkeys(str(ctx.by_id[i]["source_id"]) for i in r.fact_ids))
-        locators = tuple(
+        sources = r.sources or tuple(
+            dict.fromkeys(str(ctx.by_id[i]["source_id"]) for i in r.fact_ids)
+        )
+        locators = r.locators or tuple(
             f"{i} ({ctx.by_id[i]['source_id']}, {ctx.by_id[i]['section']}): "
             f"{ctx.by_id[i]['locator']}"
             for i in r.fact_ids
@@ -711,6 +759,254 @@ def run_audit(
     return pd.DataFrame(records, columns=COLUMNS)
 
 
+# -- findings -------------------------------------------------------------------------------
+
+#: Columns of the findings table.
+FINDING_COLUMNS = [
+    "finding_id",
+    "verdict",
+    "cause",
+    "grouped_by",
+    "claim_ids",
+    "checks",
+    "metrics",
+    "fact_ids",
+    "source_ids",
+    "claim_fr",
+    "claim_en",
+    "explanation_fr",
+    "explanation_en",
+]
+
+#: Why rows are one finding (``grouped_by``): a row alone; the same check in the two
+#: language versions; figures one version attaches to another subject; figures stated
+#: together (shares of one total); a curated statement holding a figure compared on its own.
+GROUPINGS = ("single", "both_versions", "same_subject_change", "one_statement", "same_fact")
+
+
+class _Groups:
+    """Union-find over row positions: rows joined are one finding."""
+
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+        self.how = ["single"] * n
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, members: list[int], how: str) -> None:
+        roots = sorted({self.find(i) for i in members})
+        for r in roots[1:]:
+            self.parent[r] = roots[0]
+        if len(roots) > 1:
+            self.how[roots[0]] = how
+
+
+def _fact_classes(audit: pd.DataFrame) -> dict[str, str]:
+    """Each fact mapped to one representative of the facts stating it in the other version.
+
+    A translation row that matches a figure in both versions (whatever its verdict) says
+    that its facts are one statement in two languages.
+    """
+    parent: dict[str, str] = {}
+
+    def find(f: str) -> str:
+        parent.setdefault(f, f)
+        while parent[f] != f:
+            f = parent[f]
+        return f
+
+    for _, r in audit[audit["check"] == "translation"].iterrows():
+        if r["reason"] == "missing":
+            continue
+        ids = sorted(r["fact_ids"])
+        for other in ids[1:]:
+            a, b = find(ids[0]), find(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {f: find(f) for f in parent}
+
+
+def findings(audit: pd.DataFrame) -> pd.DataFrame:
+    """Group the rows of the claims audit into findings: one per cause, whatever its rows.
+
+    Rows are one finding when they share a verdict and
+
+    * are the same check made in the two language versions of a text (their facts are
+      matched figure by figure by the translation rows): counted once, not once per version;
+    * are figures that one version attaches to another subject (same sources, same
+      subjects): one mistake, however many figures it carries;
+    * are figures present in one version only that the texts state together as shares of
+      one total (a share-sum row pairs them): one omitted statement;
+    * are a curated statement difference and the figure comparison of the fact it holds.
+
+    Args:
+        audit: the table :func:`run_audit` returns (any subset of its rows).
+
+    Returns:
+        A DataFrame with the columns of :data:`FINDING_COLUMNS`, one row per finding, in the
+        order of their first rows in ``audit``. ``finding_id`` and ``claim_fr``/``claim_en``
+        are those of the finding's first row; ``claim_ids``, ``checks``, ``metrics``,
+        ``fact_ids`` and ``source_ids`` hold tuples. A finding of one row keeps the row's
+        explanation; one of several rows says what they share.
+
+    Raises:
+        ValueError: when ``audit`` lacks a column of :data:`COLUMNS` or holds an unknown
+            verdict.
+    """
+    missing = [c for c in COLUMNS if c not in audit.columns]
+    if missing:
+        raise ValueError(f"audit lacks the column(s) {', '.join(missing)} (see run_audit)")
+    unknown = sorted(set(audit["verdict"]) - set(VERDICTS))
+    if unknown:
+        raise ValueError(
+            f"verdict must be one of {', '.join(VERDICTS)}, got {', '.join(map(repr, unknown))}"
+        )
+    rows = audit.reset_index(drop=True)
+    groups = _Groups(len(rows))
+    classes = _fact_classes(rows)
+
+    def by(key: Any, mask: pd.Series, how: str) -> None:
+        buckets: dict[Any, list[int]] = {}
+        for i in rows.index[mask]:
+            buckets.setdefault(key(rows.loc[i]), []).append(int(i))
+        for members in buckets.values():
+            groups.join(members, how)
+
+    is_translation = rows["check"] == "translation"
+    is_version = rows["check"] == "version_content"
+    by(
+        lambda r: (
+            r["check"], r["verdict"], r["reason"],
+            frozenset(classes.get(f, f) for f in r["fact_ids"]),
+        ),
+        ~is_translation & ~is_version,
+        "both_versions",
+    )  # fmt: skip
+    by(
+        lambda r: (r["verdict"], r["source_ids"], r["subject"], r["explanation_en"]),
+        is_translation & (rows["reason"] == "different_subject"),
+        "same_subject_change",
+    )
+    # Figures missing from one version that a share-sum row pairs: one statement.
+    pairs = [set(ids) for ids in rows.loc[rows["check"] == "share_sum", "fact_ids"]]
+    omitted = rows.index[is_translation & (rows["reason"] == "missing")]
+    for pair in pairs:
+        members = [int(i) for i in omitted if set(rows.loc[i, "fact_ids"]) & pair]
+        groups.join(members, "one_statement")
+    # A curated statement difference joins the comparison of the figure it holds.
+    for i in rows.index[is_version]:
+        facts = set(rows.loc[i, "fact_ids"])
+        members = [
+            int(j)
+            for j in rows.index[is_translation]
+            if facts & set(rows.loc[j, "fact_ids"]) and rows.loc[j, "verdict"] == VERSIONS
+        ]
+        if members:
+            groups.join([int(i), *members], "same_fact")
+
+    order: dict[int, list[int]] = {}
+    for i in rows.index:
+        order.setdefault(groups.find(int(i)), []).append(int(i))
+    records = []
+    for root, members in sorted(order.items(), key=lambda kv: kv[1][0]):
+        part = rows.loc[members]
+        how = groups.how[root]
+        records.append(
+            {
+                "finding_id": str(part["claim_id"].iloc[0]),
+                "verdict": str(part["verdict"].iloc[0]),
+                "cause": str(part["reason"].iloc[0]),
+                "grouped_by": how,
+                "claim_ids": tuple(part["claim_id"]),
+                "checks": tuple(dict.fromkeys(part["check"])),
+                "metrics": tuple(dict.fromkeys(m for m in part["metric"] if m)),
+                "fact_ids": tuple(dict.fromkeys(f for ids in part["fact_ids"] for f in ids)),
+                "source_ids": tuple(
+                    dict.fromkeys(sid for ids in part["source_ids"] for sid in ids)
+                ),
+                **{f"claim_{lang}": str(part[f"claim_{lang}"].iloc[0]) for lang in LANGS},
+                **{f"explanation_{lang}": _finding_explanation(part, how, lang) for lang in LANGS},
+            }
+        )
+    return pd.DataFrame(records, columns=FINDING_COLUMNS)
+
+
+def _finding_explanation(part: pd.DataFrame, how: str, lang: str) -> str:
+    first = str(part[f"explanation_{lang}"].iloc[0])
+    if len(part) == 1:
+        return first
+    if how == "both_versions":
+        return t("finding.both_versions", lang, explanation=first)
+    if how == "same_fact":
+        # The curated description says more than the figure comparison.
+        curated = part[part["check"] == "version_content"]
+        return str(curated[f"explanation_{lang}"].iloc[0])
+    figures = t("audit.separator", lang).join(part[f"figure_{lang}"])
+    return t("finding.grouped", lang, n=len(part), figures=figures, explanation=first)
+
+
+def finding_totals(found: pd.DataFrame) -> dict[str, int]:
+    """Count the findings per verdict, every verdict of :data:`VERDICTS` listed, in order.
+
+    Args:
+        found: the table :func:`findings` returns.
+
+    Returns:
+        verdict -> number of distinct findings (0 when none).
+
+    Raises:
+        ValueError: when ``found`` has no ``finding_id`` or ``verdict`` column, lists a
+            finding twice, or holds an unknown verdict.
+    """
+    for column in ("finding_id", "verdict"):
+        if column not in found.columns:
+            raise ValueError(f"findings lack the column {column!r} (see findings)")
+    if not found["finding_id"].is_unique:
+        dup = sorted(found.loc[found["finding_id"].duplicated(), "finding_id"])
+        raise ValueError(f"finding_id must be unique, got {', '.join(dup)} more than once")
+    unknown = sorted(set(found["verdict"]) - set(VERDICTS))
+    if unknown:
+        raise ValueError(
+            f"verdict must be one of {', '.join(VERDICTS)}, got {', '.join(map(repr, unknown))}"
+        )
+    counts = found["verdict"].value_counts()
+    return {v: int(counts.get(v, 0)) for v in VERDICTS}
+
+
+def verdict_word(verdict: str, lang: str) -> str:
+    """The verdict as a reader reads it in ``lang`` (``cohérent``, ``changed over time``).
+
+    Raises:
+        ValueError: for a verdict not in :data:`VERDICTS` or an unknown language.
+    """
+    if verdict not in VERDICTS:
+        raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}")
+    return t(f"verdict.{verdict.replace(' ', '_')}", lang)
+
+
+def verdict_definitions(lang: str) -> pd.DataFrame:
+    """Every verdict with its word and one-sentence definition in ``lang``, in order.
+
+    Columns: verdict, word, definition (for the methodology appendix).
+    """
+    check_lang(lang)
+    return pd.DataFrame(
+        [
+            {
+                "verdict": v,
+                "word": verdict_word(v, lang),
+                "definition": t(f"verdict.definition.{v.replace(' ', '_')}", lang),
+            }
+            for v in VERDICTS
+        ],
+        columns=["verdict", "word", "definition"],
+    )
+
+
 def display_frame(audit: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The audit table for reading in ``lang``: id, check, verdict, claim, explanation, facts.
 
@@ -731,9 +1027,12 @@ def display_frame(audit: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 _STYLES = {
     "consistent": "green",
-    "inconsistent": "yellow",
+    "consistent within stated precision": "green",
     "conflict": "bold red",
+    "changed over time": "yellow",
+    "differs between language versions": "magenta",
     "not verifiable": "cyan",
+    "implausible": "bold yellow",
 }
 
 
@@ -777,19 +1076,30 @@ def audit_command(data_dir: Path | None, lang: str) -> int:
             _escape(r[f"explanation_{lang}"]),
         )
     console.print(table)
-    counts = audit["verdict"].value_counts()
+    found = findings(audit)
     summary = [
-        t("audit.count", lang, verdict=_verdict(v, lang), n=int(counts[v]))
-        for v in ("consistent", "inconsistent", "conflict", "not verifiable")
-        if v in counts
+        t("audit.count", lang, verdict=_verdict(v, lang), n=n)
+        for v, n in finding_totals(found).items()
+        if n
     ]
     counts_text = t("audit.separator", lang).join(summary)
-    console.print(t("audit.summary", lang, rows=len(audit), counts=counts_text), markup=False)
+    console.print(
+        t("audit.findings_summary", lang, findings=len(found), rows=len(audit), counts=counts_text),
+        markup=False,
+        soft_wrap=True,  # one line, whatever the width, so that it can be grepped
+    )
+    console.print()
+    console.print(t("audit.definitions", lang), markup=False)
+    for r in verdict_definitions(lang).itertuples():
+        console.print(
+            "  " + t("audit.definition", lang, verdict=r.word, definition=r.definition),
+            markup=False,
+        )
     return 0
 
 
 def _verdict(verdict: str, lang: str) -> str:
-    return t(f"verdict.{verdict.replace(' ', '_')}", lang)
+    return verdict_word(verdict, lang)
 
 
 def _escape(text: str) -> str:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 Direction = Literal["none", "lower", "upper", "mixed"]
@@ -323,6 +324,68 @@ def split(total: Number, share: float) -> tuple[Number, Number]:
         raise ValueError(f"share must be between 0 and 1, got {share!r}")
     part = total * s
     return part, total * (1 - s)
+
+
+# -- the values a stated figure allows ------------------------------------------------------
+
+
+def half_unit(value: float) -> float:
+    """Half a unit of the last significant digit: 10 -> 5, 23 -> 0.5, 66.67 -> 0.005."""
+    d = Decimal(repr(float(value))).normalize()
+    exponent = d.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return 0.5 * 10.0**exponent if d != 0 else 0.5
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Where the true value of a stated figure can lie (``lo`` to ``hi``, ends open or not)."""
+
+    lo: float
+    hi: float
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def __add__(self, other: Interval) -> Interval:
+        return Interval(
+            self.lo + other.lo,
+            self.hi + other.hi,
+            self.lo_open or other.lo_open,
+            self.hi_open or other.hi_open,
+        )
+
+    def overlaps(self, other: Interval) -> bool:
+        """Whether both can hold at once."""
+        return self.can_be_at_most(other) and other.can_be_at_most(self)
+
+    def can_be_at_most(self, other: Interval) -> bool:
+        """Whether a value of ``self`` can be no larger than a value of ``other``."""
+        return self.lo < other.hi or (
+            self.lo == other.hi and not self.lo_open and not other.hi_open
+        )
+
+
+def interval(value: float, qualifier: str) -> Interval:
+    """The values a figure stated with ``qualifier`` allows (non-negative quantities).
+
+    "about 10" allows half a unit of its last significant digit either side (5 to 15),
+    "nearly 23" the same below (22.5 to 23), "more than 470" anything above 470.
+
+    Raises:
+        ValueError: for an unknown qualifier.
+    """
+    if qualifier not in QUALIFIERS:
+        raise ValueError(f"qualifier must be one of {', '.join(QUALIFIERS)}, got {qualifier!r}")
+    h = half_unit(value)
+    return {
+        "exact": Interval(value, value),
+        "about": Interval(max(value - h, 0.0), value + h),
+        "nearly": Interval(max(value - h, 0.0), value),
+        "more_than": Interval(value, math.inf, lo_open=True),
+        "at_least": Interval(value, math.inf),
+        "less_than": Interval(0.0, value, hi_open=True),
+        "at_most": Interval(0.0, value),
+    }[qualifier]
 
 
 def _plus_one(rate: Number) -> Number:

@@ -42,6 +42,7 @@ from analysis.compute.growth import (
     annual_rate,
     cagr,
     implied_start,
+    interval,
     project,
     years_between,
 )
@@ -52,8 +53,17 @@ from analysis.present.messages import catalogue, check_lang, t
 #: Sections read last when statements disagree: the standard "about" paragraph.
 BOILERPLATE = "boilerplate"
 
-#: Verdicts shared with the claims audit.
-VERDICTS = ("consistent", "inconsistent", "conflict", "not verifiable")
+#: Verdicts shared with the claims audit, each defined in the message catalogue under
+#: ``verdict.definition.<verdict with underscores>`` (word: ``verdict.<...>``).
+VERDICTS = (
+    "consistent",
+    "consistent within stated precision",
+    "conflict",
+    "changed over time",
+    "differs between language versions",
+    "not verifiable",
+    "implausible",
+)
 
 #: Catalogue key of the formula of a figure taken as stated.
 STATED = "indicator.stated.formula"
@@ -794,8 +804,10 @@ class MarketCheck(_Family):
     The stated rate covers ``start_year``-``base_year`` but no size is stated for
     ``start_year``, so the rate itself cannot be recomputed (:attr:`rate_verdict`). What can
     be checked is whether the rate, continued, agrees with the later stated size
-    (:attr:`continuation_verdict`): the text does not claim that it continues, so an
-    ``inconsistent`` verdict means the stated sizes imply a change of pace, not an error.
+    (:attr:`continuation_verdict`). The rate and the sizes cover different periods, so a gap
+    is never a conflict: the verdict is ``consistent`` within the tolerance, ``consistent
+    within stated precision`` when sizes the stated ones allow ("about") make the rates
+    equal (:attr:`sensitivity`), and ``not verifiable`` otherwise.
 
     Attributes:
         stated_rate, base_size, end_size: the stated figures (rate in percent, sizes in
@@ -810,6 +822,8 @@ class MarketCheck(_Family):
         tolerance: allowed gap between two rates, percentage points.
         rate_verdict, rate_reason: verdict on the stated rate and its reason code.
         continuation_verdict, continuation_reason: verdict on the rate continued.
+        sensitivity: which sizes, within their stated precision, make the rates equal
+            (None without a later size).
     """
 
     stated_rate: Indicator
@@ -826,6 +840,7 @@ class MarketCheck(_Family):
     rate_reason: str
     continuation_verdict: str
     continuation_reason: str
+    sensitivity: SizeSensitivity | None = None
 
     @property
     def start_year(self) -> int:
@@ -840,6 +855,69 @@ class MarketCheck(_Family):
     def explanation(self, lang: str) -> str:
         """Both verdicts explained in one or two sentences, in ``lang``."""
         return " ".join(t(key, lang, **values) for key, values in market_sentences(self, lang))
+
+
+@dataclass(frozen=True)
+class SizeSensitivity:
+    """Which start and end sizes, within their stated precision, give a stated growth rate.
+
+    Attributes:
+        rate: the stated rate's value, percent a year (36 for "more than 36 %").
+        years: the years between the two sizes.
+        base_range: the values the stated base size allows (``about 10`` -> 5 to 15).
+        end_range: the values the stated end size allows.
+        end_needed: the end size that the stated base size reaches at ``rate``.
+        base_needed: the base size from which ``rate`` reaches the stated end size.
+        implied_range: the lowest and highest yearly rates (percent) that sizes within
+            both ranges imply.
+        reachable: whether some sizes within both ranges give a rate the stated one allows.
+    """
+
+    rate: float
+    years: int
+    base_range: tuple[float, float]
+    end_range: tuple[float, float]
+    end_needed: float
+    base_needed: float
+    implied_range: tuple[float, float]
+    reachable: bool
+
+
+def size_sensitivity(
+    rate: Bounded, base: tuple[float, str], end: tuple[float, str], years: int
+) -> SizeSensitivity:
+    """How robust a gap between a stated rate and the rate two stated sizes imply is.
+
+    Args:
+        rate: the stated rate, percent a year, with its bound ("more than 36").
+        base: the base size and its qualifier (``(10, "about")``).
+        end: the end size and its qualifier.
+        years: years from the base size to the end size (positive).
+
+    Raises:
+        ValueError: when ``years`` is not positive or a qualifier is unknown.
+    """
+    n = years_between(0, years)
+    b, e = interval(*base), interval(*end)
+    growth = (1 + rate.value / 100) ** n
+    lowest = cagr(b.hi, e.lo, n) * 100 if b.hi > 0 and e.lo > 0 else -100.0
+    highest = cagr(b.lo, e.hi, n) * 100 if b.lo > 0 else math.inf
+    if rate.direction == "lower":
+        reachable = highest >= rate.value
+    elif rate.direction == "upper":
+        reachable = lowest <= rate.value
+    else:
+        reachable = lowest <= rate.value <= highest or rate.direction == "mixed"
+    return SizeSensitivity(
+        rate=rate.value,
+        years=n,
+        base_range=(b.lo, b.hi),
+        end_range=(e.lo, e.hi),
+        end_needed=base[0] * growth,
+        base_needed=end[0] / growth,
+        implied_range=(lowest, highest),
+        reachable=reachable,
+    )
 
 
 def rate_compatible(stated: Bounded, recomputed: float, tolerance: float) -> bool:
@@ -949,7 +1027,7 @@ def market_check(
         digits=1,
         args=years_arg,
     )
-    end_size = implied_rate = gap = None
+    end_size = implied_rate = gap = sensitivity = None
     continuation_verdict, continuation_reason = "not verifiable", "no_later_size"
     if end is not None:
         assert end_year is not None
@@ -972,12 +1050,20 @@ def market_check(
             period=(base_year, end_year),
             args=years_arg,
         )
+        sensitivity = size_sensitivity(
+            rate_sel.quantity,
+            (base.value, base.qualifier),
+            (end.value, end.qualifier),
+            years_between(base_year, end_year),
+        )
+        # The rate covers an earlier period than the sizes: a gap may be a change of pace.
         if rate_compatible(rate_sel.quantity, implied_rate.value, tol):
             continuation_verdict, continuation_reason = "consistent", "within_tolerance"
-        elif implied_rate.value < rate_sel.value:
-            continuation_verdict, continuation_reason = "inconsistent", "implied_rate_lower"
+        elif sensitivity.reachable:
+            continuation_verdict = "consistent within stated precision"
+            continuation_reason = "within_size_precision"
         else:
-            continuation_verdict, continuation_reason = "inconsistent", "implied_rate_higher"
+            continuation_verdict, continuation_reason = "not verifiable", "periods_differ"
     start_size = recomputed = None
     if start is None:
         rate_verdict, rate_reason = "not verifiable", "no_start_size"
@@ -993,9 +1079,13 @@ def market_check(
             digits=1,
             args=years_arg,
         )
-        ok = rate_compatible(rate_sel.quantity, rec.value, tol)
-        rate_verdict = "consistent" if ok else "inconsistent"
-        rate_reason = "within_tolerance" if ok else "outside_tolerance"
+        # Same period: a gap beyond the tolerance means the three figures cannot all hold.
+        if rate_compatible(rate_sel.quantity, rec.value, 0):
+            rate_verdict, rate_reason = "consistent", "within_tolerance"
+        elif rate_compatible(rate_sel.quantity, rec.value, tol):
+            rate_verdict, rate_reason = "consistent within stated precision", "within_tolerance"
+        else:
+            rate_verdict, rate_reason = "conflict", "outside_tolerance"
     return MarketCheck(
         stated_rate=stated_rate,
         base_size=base_size,
@@ -1011,6 +1101,7 @@ def market_check(
         rate_reason=rate_reason,
         continuation_verdict=continuation_verdict,
         continuation_reason=continuation_reason,
+        sensitivity=sensitivity,
     )
 
 
@@ -1034,6 +1125,23 @@ def market_sentences(m: MarketCheck, lang: str) -> list[tuple[str, dict[str, str
             "end_year": str(m.end_size.period[1]),  # type: ignore[index]
             "implied": m.implied_rate.text(lang),
             "gap": m.rate_gap.text(lang),
+        }
+    if m.sensitivity is not None:
+        sens, unit = m.sensitivity, "EUR_billion"
+
+        def size(value: float, digits: int | None = None) -> str:
+            return formatting.fmt_value(value, unit, lang, digits=digits)
+
+        lower = m.implied_rate is not None and m.implied_rate.value < m.stated_rate.value
+        values |= {
+            "rate_value": formatting.fmt_percent(sens.rate, lang),
+            "end_needed": size(sens.end_needed, 1),
+            "base_needed": size(sens.base_needed, 1),
+            "base_lo": size(sens.base_range[0]),
+            "base_hi": size(sens.base_range[1]),
+            "end_lo": size(sens.end_range[0]),
+            "end_hi": size(sens.end_range[1]),
+            "comparison": t(f"audit.comparison.{'below' if lower else 'above'}", lang),
         }
     rate_key = f"audit.growth_rate.{m.rate_reason}"
     cont_key = f"audit.growth_continuation.{m.continuation_reason}"

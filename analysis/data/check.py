@@ -6,18 +6,18 @@ from typing import Any
 import pandas as pd
 
 from analysis import paths
-from analysis.data.load import KEYS, load_data
-from analysis.data.validate import DataValidationError
+from analysis.data.load import TABLES, load_data
+from analysis.data.validate import LIST_LIMIT, DataValidationError, count_problems
 
 
 def summary_lines(dataset: Any) -> list[str]:
     """Return the short summary ``check-data`` prints for a valid package.
 
     Args:
-        dataset: a :class:`analysis.load.Dataset`.
+        dataset: a :class:`analysis.data.load.Dataset`.
     """
     lines = [f"Data package {dataset.data_dir}: valid", "", "Tables (rows)"]
-    sizes = {name: len(getattr(dataset, name)) for name in KEYS}
+    sizes = {name: len(getattr(dataset, name)) for name in TABLES}
     width = max(len(n) for n in sizes)
     lines += [f"  {name:<{width}}  {rows:>4}" for name, rows in sizes.items()]
 
@@ -50,7 +50,10 @@ def summary_lines(dataset: Any) -> list[str]:
 
 
 def check_data_command(data_dir: Path | None) -> int:
-    """Run ``biotech-report check-data``: print a summary (exit 0) or every problem (exit 1).
+    """Run ``biotech-report check-data``: print a summary (exit 0) or the problems (exit 1).
+
+    At most :data:`~analysis.data.validate.LIST_LIMIT` problems are listed, after the count
+    of them all.
 
     Args:
         data_dir: data folder; ``None`` for the default (:func:`analysis.paths.data_dir`).
@@ -62,9 +65,8 @@ def check_data_command(data_dir: Path | None) -> int:
     try:
         dataset = load_data(folder)
     except DataValidationError as exc:
-        count = len(exc.problems)
-        print(f"Data package {folder}: {count} problem{'s' if count != 1 else ''}")
-        for problem in exc.problems:
+        print(f"Data package {folder}: {count_problems(exc.problems, exc.complete)}")
+        for problem in exc.problems[:LIST_LIMIT]:
             print(f"  - {problem}")
         return 1
     print("\n".join(summary_lines(dataset)))

@@ -7,7 +7,8 @@ month, quarter or year). ``as_of("2024-01-31")`` thus keeps a source dated 17 Ja
 to the day, but not one dated to the year 2024 only.
 
 Dropping a source drops what rests on it: its facts, exclusions, events and relations, the
-relations tied to a dropped event, and the organisations only it introduced.
+relations tied to a dropped event, the organisations only it introduced, and the differences
+between two language versions one of which it is.
 """
 
 from __future__ import annotations
@@ -173,9 +174,15 @@ def as_of(ds: Dataset, when: date | str) -> Dataset:
         ds.organisations["source_id"].astype(str).isin(kept)
         | ds.organisations["org_id"].astype(str).isin(named)
     ].copy()
+    # A difference between two versions stands only when both are published.
+    differences = ds.version_differences[
+        ds.version_differences["source_a"].astype(str).isin(kept)
+        & ds.version_differences["source_b"].astype(str).isin(kept)
+    ].copy()
     return replace(
         ds,
         sources=_tidy(kept_sources),
+        version_differences=_tidy(differences),
         facts=_tidy(of_kept(ds.facts)),
         exclusions=_tidy(of_kept(ds.exclusions)),
         events=_tidy(events),

@@ -1,40 +1,24 @@
-"""Loading: validate the curated tables, then return them as typed pandas DataFrames."""
+"""Loading: validate the curated tables, then return them as typed pandas DataFrames.
 
+Each column's type comes from the descriptor (``datapackage.json``), the one place it is
+stated: a ``date`` field becomes :class:`datetime.date` values, an ``integer`` field a nullable
+``Int64`` column, a ``number`` field floats, a ``string`` field whose values come from a
+closed list (an ``enum`` constraint, or a foreign key into another table) a categorical, any
+other field text (``None`` when empty).
+"""
+
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from analysis import paths
-from analysis.data.validate import DataValidationError, validate_package
+from analysis.data.validate import TABLES, DataValidationError, check_package, read_table
 
-#: Columns read as categoricals, per table.
-CATEGORIES = {
-    "sources": ["kind", "language", "date_precision", "date_basis"],
-    "metrics": ["family", "unit"],
-    "subjects": ["kind", "geography"],
-    "facts": ["section", "metric", "subject", "geography", "unit", "qualifier", "source_id"],
-    "exclusions": ["reason", "source_id"],
-    "organisations": ["type", "region", "country"],
-    "events": ["date_precision", "date_basis", "kind"],
-    "relations": ["relation"],
-    "assumptions": ["unit"],
-}
-DATES = {"sources": ["pub_date"], "events": ["date"]}
-INTEGERS = {"facts": ["period_start", "period_end"]}
-FLOATS = {"facts": ["value"], "assumptions": ["value"]}
-KEYS = {
-    "sources": "source_id",
-    "metrics": "metric_id",
-    "subjects": "subject_id",
-    "facts": "fact_id",
-    "exclusions": "exclusion_id",
-    "organisations": "org_id",
-    "events": "event_id",
-    "relations": "relation_id",
-    "assumptions": "assumption_id",
-}
+__all__ = ["TABLES", "Dataset", "load_data", "typed_table"]
 
 
 @dataclass(frozen=True)
@@ -53,21 +37,40 @@ class Dataset:
     organisations: pd.DataFrame
     events: pd.DataFrame
     relations: pd.DataFrame
+    version_differences: pd.DataFrame
     assumptions: pd.DataFrame
     data_dir: Path
 
 
-def _read(path: Path, table: str) -> pd.DataFrame:
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    df = df.replace({"": None})
-    for col in CATEGORIES.get(table, []):
-        df[col] = df[col].astype("category")
-    for col in DATES.get(table, []):
-        df[col] = pd.to_datetime(df[col], format="%Y-%m-%d").dt.date
-    for col in INTEGERS.get(table, []):
-        df[col] = pd.to_numeric(df[col]).astype("Int64")
-    for col in FLOATS.get(table, []):
-        df[col] = df[col].astype(float)
+def _categorical(schema: dict[str, Any]) -> set[str]:
+    """Return the fields whose values come from a closed list: an enum, or another table's key."""
+    closed = {f["name"] for f in schema["fields"] if "enum" in f.get("constraints", {})}
+    for key in schema.get("foreignKeys", []):
+        if key["reference"]["resource"]:  # "" is the table itself (e.g. translation_of)
+            closed.update(key["fields"] if isinstance(key["fields"], list) else [key["fields"]])
+    return closed
+
+
+def typed_table(raw: pd.DataFrame, schema: dict[str, Any]) -> pd.DataFrame:
+    """Return a table of text cells with each column typed as its schema field says.
+
+    Args:
+        raw: the table as read from its CSV, every cell text (``""`` when empty).
+        schema: its Table Schema (``fields``, each with ``name``, ``type``, ``constraints``;
+            ``foreignKeys``).
+    """
+    df = raw.replace({"": None})
+    categorical = _categorical(schema)
+    for fld in schema["fields"]:
+        column, kind = fld["name"], fld.get("type", "string")
+        if kind == "date":
+            df[column] = pd.to_datetime(df[column], format="%Y-%m-%d").dt.date
+        elif kind == "integer":
+            df[column] = pd.to_numeric(df[column]).astype("Int64")
+        elif kind == "number":
+            df[column] = df[column].astype(float)
+        elif kind == "string" and column in categorical:
+            df[column] = df[column].astype("category")
     return df
 
 
@@ -76,19 +79,26 @@ def load_data(data_dir: Path | str | None = None) -> Dataset:
 
     Args:
         data_dir: folder holding ``datapackage.json`` and the CSVs; defaults to ``data/``
-            (or the folder named by ``BIOTECH_DATA_DIR``).
+            of the project folder (or the folder named by ``BIOTECH_DATA_DIR``).
 
     Raises:
-        DataValidationError: listing every problem, when any table breaks a rule.
+        DataValidationError: listing the problems, when any table breaks a rule.
 
     Validation is skipped only when ``BIOTECH_DATA_VALIDATED`` holds the digest of exactly
     these files (set by the build after validating them).
     """
     data_dir = Path(data_dir) if data_dir else paths.data_dir()
     # The build validates once and hands its kernels the digest of what it checked.
-    if os.environ.get(paths.VALIDATED_ENV) != paths.data_digest(data_dir):
-        problems = validate_package(data_dir)
-        if problems:
-            raise DataValidationError(problems)
-    tables = {name: _read(data_dir / f"{name}.csv", name) for name in KEYS}
+    if os.environ.get(paths.VALIDATED_ENV) == paths.data_digest(data_dir):
+        descriptor = json.loads((data_dir / paths.DESCRIPTOR).read_text(encoding="utf-8"))
+        resources = {r["name"]: r for r in descriptor["resources"]}
+        raw = {name: read_table(data_dir / resources[name]["path"]) for name in TABLES}
+    else:
+        checked = check_package(data_dir)
+        if checked.problems:
+            raise DataValidationError(checked.problems, checked.complete)
+        assert checked.descriptor is not None  # a valid package has a descriptor
+        resources = {r["name"]: r for r in checked.descriptor["resources"]}
+        raw = checked.tables
+    tables = {name: typed_table(raw[name], resources[name]["schema"]) for name in TABLES}
     return Dataset(**tables, data_dir=data_dir)

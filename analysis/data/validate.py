@@ -17,6 +17,13 @@ Two layers, run in this order:
    every row with as many cells as the header), and ignore the cells frictionless already
    rejected, so that one mistake is reported once.
 
+Before either layer, the descriptor itself must be a valid Data Package that declares, as CSV
+files with an inline schema, every table the library reads (:data:`TABLES`): a table that is not
+declared would never be validated. Numbers must be written as plain decimals (``2.6``, ``-3``):
+frictionless also accepts ``1e400``, ``inf``, ``nan``, ``8_1`` or ``1e-400``, which become
+infinities, gaps or other values once read; these, a signed zero and text that charts would
+read as a formula are rejected with the other problems.
+
 Row numbers are those a spreadsheet shows: the header is row 1 and the first data row is
 row 2. This is frictionless's ``row_number``; it is also the line number in a text editor
 unless a quoted cell spans several lines (for an encoding problem, where the file cannot be
@@ -28,15 +35,63 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis import paths
+
+__all__ = [
+    "COUNT_LIMIT",
+    "LIST_LIMIT",
+    "TABLES",
+    "DataValidationError",
+    "PackageCheck",
+    "Problem",
+    "check_date_precision",
+    "check_duplicate_locators",
+    "check_fact_periods",
+    "check_fact_units",
+    "check_fact_values",
+    "check_formula_text",
+    "check_ids_match_sources",
+    "check_locator_length",
+    "check_number_cells",
+    "check_package",
+    "check_share_sums",
+    "check_translation_of",
+    "check_version_differences",
+    "count_problems",
+    "period_start",
+    "share_tolerance",
+    "validate_package",
+]
+
+#: The tables the library reads (:class:`analysis.data.load.Dataset`); each must be declared
+#: in the descriptor, so that nothing is ever loaded without being validated.
+TABLES = (
+    "sources",
+    "metrics",
+    "subjects",
+    "facts",
+    "exclusions",
+    "organisations",
+    "events",
+    "relations",
+    "version_differences",
+    "assumptions",
+)
+#: Most problems a message lists; the count always covers them all.
+LIST_LIMIT = 1000
+#: Most frictionless errors counted per table (each costs memory); past it, the count is a
+#: lower bound.
+COUNT_LIMIT = 100_000
 
 #: Units of metrics that count whole things.
 COUNT_UNITS = ("jobs", "companies", "organisations", "people", "workpackages", "employees")
@@ -79,13 +134,40 @@ class Problem:
         return f"{where}: {self.message} [{self.rule}]"
 
 
-class DataValidationError(ValueError):
-    """Raised when the curated data breaks a rule; carries every problem found."""
+def count_problems(problems: list[Problem], complete: bool = True) -> str:
+    """Say how many problems there are, and how many are listed when not all of them are.
 
-    def __init__(self, problems: list[Problem]):
+    Args:
+        problems: every problem found.
+        complete: ``False`` when counting stopped at :data:`COUNT_LIMIT` in some table.
+
+    Returns:
+        ``1 problem``, ``9,933 problems, the first 1,000 listed`` or ``more than 100,000
+        problems, the first 1,000 listed``.
+    """
+    count = len(problems)
+    text = f"{count:,} problem{'' if count == 1 else 's'}"
+    if not complete:
+        text = "more than " + text
+    if count > LIST_LIMIT:
+        text += f", the first {LIST_LIMIT:,} listed"
+    return text
+
+
+class DataValidationError(ValueError):
+    """Raised when the curated data breaks a rule; carries every problem found.
+
+    Attributes:
+        problems: every problem found (counting stops at :data:`COUNT_LIMIT` per table).
+        complete: ``False`` when there are more problems than :attr:`problems` holds.
+    """
+
+    def __init__(self, problems: list[Problem], complete: bool = True):
         self.problems = list(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s) in the curated data:\n{lines}")
+        self.complete = complete
+        lines = "\n".join(f"  - {p}" for p in self.problems[:LIST_LIMIT])
+        count = count_problems(self.problems, complete)
+        super().__init__(f"{count} in the curated data:\n{lines}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -101,6 +183,8 @@ class _Structure:
     readable: dict[str, str] = field(default_factory=dict)
     #: Cells frictionless rejected: (table, row, field).
     rejected: set[tuple[str, int, str]] = field(default_factory=set)
+    #: False when frictionless stopped counting a table's errors at :data:`COUNT_LIMIT`.
+    complete: bool = True
 
 
 def _fmt_list(values: Iterable[Any]) -> str:
@@ -198,20 +282,31 @@ def _schema_field(resource: dict[str, Any], name: str | None) -> dict[str, Any]:
     return {}
 
 
+#: How numbers must be written: plain decimals, nothing frictionless reads beyond them.
+_PLAIN = {"number": re.compile(r"-?\d+(\.\d+)?"), "integer": re.compile(r"-?\d+")}
+_TYPE_HINTS = {
+    "number": "is not a number (digits, with a dot for decimals, e.g. 2.6)",
+    "integer": "is not a whole number",
+    "date": "is not a valid date (an existing day written YYYY-MM-DD)",
+}
+
+
+def _type_message(cell: Any, kind: str) -> str:
+    return f"{_show(cell)} {_TYPE_HINTS.get(kind, f'is not a valid {kind}')}"
+
+
 def _cell_message(err: Any, resource: dict[str, Any]) -> tuple[str, str]:
     """Return (rule, message) for a frictionless type or constraint error."""
     cell = err.cell
     fld = _schema_field(resource, err.field_name)
+    kind = fld.get("type", "value")
     if err.type == "type-error":
-        kind = fld.get("type", "value")
-        hint = {
-            "number": "is not a number (digits, with a dot for decimals, e.g. 2.6)",
-            "integer": "is not a whole number",
-            "date": "is not a valid date (an existing day written YYYY-MM-DD)",
-        }.get(kind, f"is not a valid {kind}")
-        return "type", f"{_show(cell)} {hint}"
+        return "type", _type_message(cell, kind)
     match = re.match(r'constraint "(\w+)"', err.note or "")
     constraint = match.group(1) if match else "constraint"
+    if kind in _PLAIN and constraint != "required" and not _PLAIN[kind].fullmatch(str(cell)):
+        # "nan" or "-inf" break a minimum, but the real mistake is that they are no numbers.
+        return "type", _type_message(cell, kind)
     limit = fld.get("constraints", {}).get(constraint)
     if constraint == "required":
         return constraint, "a value is required"
@@ -274,10 +369,48 @@ def _row_problem(err: Any, table: str, resources: dict[str, dict[str, Any]]) -> 
     return Problem(name, row, getattr(err, "field_name", None) or None, err.type, err.message)
 
 
-def _run_frictionless(descriptor: dict[str, Any], data_dir: Path) -> Any:
-    from frictionless import Package
+#: Libraries jsonschema imports for its optional format checks when they are installed
+#: (Jupyter installs them all); ``rfc3987_syntax`` alone compiles some forty grammars.
+_FORMAT_CHECK_LIBRARIES = (
+    "fqdn",
+    "idna",
+    "isoduration",
+    "jsonpointer",
+    "rfc3339_validator",
+    "rfc3986_validator",
+    "rfc3987",
+    "rfc3987_syntax",
+    "uri_template",
+    "webcolors",
+)
 
-    return Package(descriptor, basepath=str(data_dir)).validate()
+
+def _frictionless() -> Any:
+    """Import frictionless, without the 0.3-4 s jsonschema can spend on format checks.
+
+    frictionless validates descriptors without a format checker, so the libraries that
+    jsonschema imports for format checks only cost time: while jsonschema is first imported
+    they are made unimportable (jsonschema then skips those checks), then available again.
+    """
+    if "jsonschema" not in sys.modules:
+        blocked = [name for name in _FORMAT_CHECK_LIBRARIES if name not in sys.modules]
+        for name in blocked:
+            sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
+        try:
+            import jsonschema  # noqa: F401
+        finally:
+            for name in blocked:
+                del sys.modules[name]
+    import frictionless
+
+    return frictionless
+
+
+def _run_frictionless(descriptor: dict[str, Any], data_dir: Path, package: Any = None) -> Any:
+    """Validate the tables with frictionless (``package``: the descriptor already read)."""
+    if package is None:
+        package = _frictionless().Package(descriptor, basepath=str(data_dir))
+    return package.validate(limit_errors=COUNT_LIMIT)
 
 
 def _without(descriptor: dict[str, Any], broken: set[str]) -> dict[str, Any]:
@@ -297,8 +430,16 @@ def _without(descriptor: dict[str, Any], broken: set[str]) -> dict[str, Any]:
 _SHAPE_ERRORS = ("extra-cell", "missing-cell", "blank-row")
 
 
-def _frictionless_layer(descriptor: dict[str, Any], data_dir: Path) -> _Structure:
-    """Validate with frictionless; translate its errors and drop its cascades."""
+def _frictionless_layer(
+    descriptor: dict[str, Any], data_dir: Path, package: Any = None
+) -> _Structure:
+    """Validate with frictionless; translate its errors and drop its cascades.
+
+    Args:
+        descriptor: the descriptor, valid.
+        data_dir: the data folder.
+        package: the frictionless package of ``descriptor``, when already built.
+    """
     resources = {r["name"]: r for r in descriptor["resources"]}
     out = _Structure()
 
@@ -317,7 +458,10 @@ def _frictionless_layer(descriptor: dict[str, Any], data_dir: Path) -> _Structur
             out.problems.extend(header)
             broken.add(name)
 
-    report = _run_frictionless(_without(descriptor, broken) if broken else descriptor, data_dir)
+    if broken:
+        report = _run_frictionless(_without(descriptor, broken), data_dir)
+    else:
+        report = _run_frictionless(descriptor, data_dir, package)
     for err in report.errors:
         out.problems.append(Problem(paths.DESCRIPTOR, None, None, err.type, err.message))
 
@@ -328,6 +472,11 @@ def _frictionless_layer(descriptor: dict[str, Any], data_dir: Path) -> _Structur
         errors = list(task.errors)
         row_errors = [e for e in errors if getattr(e, "row_number", None) is not None]
         other = [e for e in errors if getattr(e, "row_number", None) is None]
+        if any("error limit" in warning for warning in task.warnings):
+            # Rows past the limit went unchecked: the rules would report their cells in
+            # other words, so they leave the table alone.
+            out.complete = False
+            shaped.add(table)
         for err in other:  # file-level errors of a file that reads fine: keep frictionless's words
             out.problems.append(Problem(resource["path"], None, None, err.type, err.message))
         if other:
@@ -362,90 +511,174 @@ def _frictionless_layer(descriptor: dict[str, Any], data_dir: Path) -> _Structur
 
 
 # --------------------------------------------------------------------------------------------
-# Layer 2: package rules on readable tables
+# Layer 2: package rules on readable tables, each vectorised over a whole column
 
 Tables = dict[str, pd.DataFrame]
 
 
-def _rows(df: pd.DataFrame) -> Iterable[tuple[int, pd.Series]]:
-    """Yield (spreadsheet row number, row) for each data row of ``df``."""
-    for position, (_, row) in enumerate(df.iterrows()):
-        yield position + 2, row
+def _text(df: pd.DataFrame, column: str) -> pd.Series:
+    """Return a column as text, ``""`` for an empty or missing cell."""
+    return df[column].fillna("").astype(str)
 
 
-def _number(text: Any) -> float | None:
-    if text is None or (isinstance(text, float) and pd.isna(text)) or str(text).strip() == "":
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        return None
+def _numbers(df: pd.DataFrame, column: str) -> pd.Series:
+    """Return a column as floats, NaN where a cell is empty or not a number."""
+    return pd.to_numeric(_text(df, column).str.strip(), errors="coerce")
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value)) or str(value) == ""
+def _flagged(mask: pd.Series | np.ndarray) -> list[int]:
+    """Return the positions where ``mask`` is true, in file order."""
+    return [int(i) for i in np.flatnonzero(np.asarray(mask, dtype=bool))]
+
+
+def _cells(df: pd.DataFrame, column: str) -> list[Any]:
+    return df[column].tolist()
 
 
 FACTS = "facts.csv"
 
 
+def check_number_cells(df: pd.DataFrame, file: str, column: str, kind: str) -> list[Problem]:
+    """Numbers are plain decimals that a computation can use as they are written.
+
+    frictionless reads ``1e400``, ``inf``, ``nan``, ``8_1`` (81) and ``1e-400`` (0) as numbers;
+    pandas then reads infinities, gaps or a value other than the one the text seems to say.
+    ``-0`` is a signed zero, which prints as ``-0``.
+
+    Args:
+        df: the table, every cell as text.
+        file: its file name, for the messages.
+        column: a field of type ``number`` or ``integer``.
+        kind: ``number`` or ``integer``.
+    """
+    text = _text(df, column)
+    given = text != ""
+    plain = text.str.fullmatch(_PLAIN[kind].pattern)
+    value = pd.to_numeric(text.where(given & plain), errors="coerce")
+    problems = []
+    cells = text.tolist()
+    for i in _flagged(given & ~plain):
+        problems.append(Problem(file, i + 2, column, "type", _type_message(cells[i], kind)))
+    for i in _flagged(plain & text.str.startswith("-") & (value == 0)):
+        message = f"{_show(cells[i])} is zero with a minus sign: write 0"
+        problems.append(Problem(file, i + 2, column, "negative-zero", message))
+    if kind == "integer":
+        # Past 64 bits: the loaded column holds 64-bit integers.
+        long = (plain & text.str.lstrip("-").str.len().gt(18)).to_numpy(dtype=bool)
+        too_far = np.zeros(len(text), dtype=bool)
+        too_far[long] = [abs(int(cell)) >= 2**63 for cell in text[long]]
+    else:
+        # Beyond the range of a float, or so small that it would be read as 0.
+        too_far = plain & (np.isinf(value) | ((value == 0) & text.str.contains("[1-9]")))
+    for i in _flagged(too_far):
+        message = f"{_show(cells[i])} is beyond the range of numbers that can be computed with"
+        problems.append(Problem(file, i + 2, column, "number-range", message))
+    return sorted(problems, key=lambda p: p.row or 0)
+
+
+def check_formula_text(df: pd.DataFrame, file: str, column: str) -> list[Problem]:
+    r"""Text holds no pair of dollar signs, which charts would read as a formula.
+
+    Matplotlib reads a text with an even number of unescaped ``$`` as mathtext: ``$\frac{$``
+    stops the chart, ``$x$`` shows a formula instead of the text.
+    """
+    text = _text(df, column)
+    dollars = text.str.count(r"\$") - text.str.count(r"\\\$")
+    cells = text.tolist()
+    counts = dollars.tolist()
+    return [
+        Problem(
+            file,
+            i + 2,
+            column,
+            "formula-text",
+            f"{_show(cells[i])} holds {counts[i]} dollar signs, which a chart would read as "
+            "a formula (matplotlib mathtext)",
+        )
+        for i in _flagged((dollars > 0) & (dollars % 2 == 0))
+    ]
+
+
 def check_fact_values(facts: pd.DataFrame) -> list[Problem]:
     """Percent between 0 and 100; rank a whole number >= 1; counts whole numbers."""
+    value, unit, raw = _numbers(facts, "value"), _text(facts, "unit"), _cells(facts, "value")
+    units = unit.tolist()
+    known = value.notna()
+    whole = value % 1 == 0
+    percent = known & (unit == "percent") & ~value.between(0, 100)
+    rank = known & (unit == "rank") & ((value < 1) | ~whole)
+    count = known & unit.isin(COUNT_UNITS) & ~whole
     problems = []
-    for row, fact in _rows(facts):
-        value, unit, raw = _number(fact["value"]), fact["unit"], fact["value"]
-        if value is None:
-            continue
-        if unit == "percent" and not 0 <= value <= 100:
-            message = f"a percent must lie between 0 and 100, not {raw}"
-            problems.append(Problem(FACTS, row, "value", "percent-range", message))
-        elif unit == "rank" and (value < 1 or not value.is_integer()):
-            message = f"a rank must be a whole number of at least 1, not {raw}"
-            problems.append(Problem(FACTS, row, "value", "rank", message))
-        elif unit in COUNT_UNITS and not value.is_integer():
-            message = f"a count of {unit} must be a whole number, not {raw}"
-            problems.append(Problem(FACTS, row, "value", "whole-count", message))
-    return problems
+    for i in _flagged(percent):
+        message = f"a percent must lie between 0 and 100, not {raw[i]}"
+        problems.append(Problem(FACTS, i + 2, "value", "percent-range", message))
+    for i in _flagged(rank):
+        message = f"a rank must be a whole number of at least 1, not {raw[i]}"
+        problems.append(Problem(FACTS, i + 2, "value", "rank", message))
+    for i in _flagged(count):
+        message = f"a count of {units[i]} must be a whole number, not {raw[i]}"
+        problems.append(Problem(FACTS, i + 2, "value", "whole-count", message))
+    return sorted(problems, key=lambda p: p.row or 0)
 
 
 def check_fact_units(facts: pd.DataFrame, metrics: pd.DataFrame) -> list[Problem]:
     """A fact's unit must be the unit its metric is stated in (metrics.csv)."""
-    unit_of = dict(zip(metrics["metric_id"], metrics["unit"], strict=True))
-    problems = []
-    for row, fact in _rows(facts):
-        expected = unit_of.get(fact["metric"])
-        if _blank(expected) or _blank(fact["unit"]) or fact["unit"] == expected:
-            continue  # an unknown metric or a rejected unit is reported by frictionless
-        message = (
-            f"unit {fact['unit']} differs from the unit of metric {fact['metric']} "
-            f"in metrics.csv ({expected})"
+    unit_of = dict(zip(_text(metrics, "metric_id"), _text(metrics, "unit"), strict=True))
+    unit, metric = _text(facts, "unit"), _text(facts, "metric")
+    expected = metric.map(unit_of).fillna("")
+    # An unknown metric or a rejected unit is reported by frictionless.
+    wrong = (expected != "") & (unit != "") & (unit != expected)
+    units, metrics_, expect = unit.tolist(), metric.tolist(), expected.tolist()
+    return [
+        Problem(
+            FACTS,
+            i + 2,
+            "unit",
+            "unit-matches-metric",
+            f"unit {units[i]} differs from the unit of metric {metrics_[i]} "
+            f"in metrics.csv ({expect[i]})",
         )
-        problems.append(Problem(FACTS, row, "unit", "unit-matches-metric", message))
-    return problems
+        for i in _flagged(wrong)
+    ]
 
 
 def check_fact_periods(facts: pd.DataFrame) -> list[Problem]:
     """period_end only with period_start, and not before it."""
-    problems = []
-    for row, fact in _rows(facts):
-        start, end = _number(fact["period_start"]), _number(fact["period_end"])
-        if end is None:
-            continue
-        if _blank(fact["period_start"]):
-            message = "period_end is given without period_start"
-            problems.append(Problem(FACTS, row, "period_end", "period-end-needs-start", message))
-        elif start is not None and end < start:
-            message = (
-                f"period_end {fact['period_end']} is before period_start {fact['period_start']}"
-            )
-            problems.append(Problem(FACTS, row, "period_end", "period-order", message))
-    return problems
+    start, end = _numbers(facts, "period_start"), _numbers(facts, "period_end")
+    start_text, end_text = _text(facts, "period_start"), _text(facts, "period_end")
+    no_start = end.notna() & (start_text == "")
+    before = end.notna() & start.notna() & (end < start)
+    starts, ends = start_text.tolist(), end_text.tolist()
+    problems = [
+        Problem(
+            FACTS,
+            i + 2,
+            "period_end",
+            "period-end-needs-start",
+            "period_end is given without period_start",
+        )
+        for i in _flagged(no_start)
+    ]
+    problems += [
+        Problem(
+            FACTS,
+            i + 2,
+            "period_end",
+            "period-order",
+            f"period_end {ends[i]} is before period_start {starts[i]}",
+        )
+        for i in _flagged(before)
+    ]
+    return sorted(problems, key=lambda p: p.row or 0)
 
 
 def share_tolerance(assumptions: pd.DataFrame) -> float | None:
     """Return the share-sum tolerance of assumptions.csv, or ``None`` when it is not there."""
-    rows = assumptions[assumptions["assumption_id"] == SHARE_TOLERANCE_ID]
-    return None if rows.empty else _number(rows.iloc[0]["value"])
+    rows = assumptions[_text(assumptions, "assumption_id") == SHARE_TOLERANCE_ID]
+    if rows.empty:
+        return None
+    value = pd.to_numeric(pd.Series([str(rows.iloc[0]["value"]).strip()]), errors="coerce")[0]
+    return None if pd.isna(value) else float(value)
 
 
 def check_share_sums(facts: pd.DataFrame, tolerance: float) -> list[Problem]:
@@ -455,68 +688,119 @@ def check_share_sums(facts: pd.DataFrame, tolerance: float) -> list[Problem]:
         facts: the facts table.
         tolerance: how far the sum may miss 100, in percentage points.
     """
-    groups: dict[tuple[str, str], list[tuple[int, pd.Series]]] = {}
-    for row, fact in _rows(facts):
-        if fact["metric"] in SHARE_METRICS:
-            groups.setdefault((fact["source_id"], fact["subject"]), []).append((row, fact))
+    metric = _text(facts, "metric")
+    chosen = metric.isin(SHARE_METRICS).to_numpy()
+    shares = pd.DataFrame(
+        {
+            "row": np.arange(len(facts))[chosen] + 2,
+            "source": _text(facts, "source_id")[chosen].tolist(),
+            "subject": _text(facts, "subject")[chosen].tolist(),
+            "metric": metric[chosen].tolist(),
+            "value": _numbers(facts, "value")[chosen].tolist(),
+        }
+    )
     problems = []
-    for (source, subject), members in groups.items():
-        values = [_number(f["value"]) for _, f in members]
-        if None in values or {f["metric"] for _, f in members} != set(SHARE_METRICS):
+    for (source, subject), members in shares.groupby(["source", "subject"], sort=False):
+        if members["value"].isna().any() or set(members["metric"]) != set(SHARE_METRICS):
             continue  # one share alone is not checkable; a rejected value is already reported
-        total = sum(v for v in values if v is not None)
+        total = float(members["value"].sum())
         if abs(total - 100) <= tolerance + 1e-9:
             continue
-        parts = " + ".join(f"{f['metric']} (row {r})" for r, f in members)
+        parts = " + ".join(
+            f"{m} (row {r})" for m, r in zip(members["metric"], members["row"], strict=True)
+        )
         message = (
             f"{parts} of {subject} in {source} add up to {total:g}, not 100 "
             f"(tolerance {tolerance:g})"
         )
-        last = max(r for r, _ in members)
-        problems.append(Problem(FACTS, last, "value", "shares-sum", message))
-    return problems
+        problems.append(Problem(FACTS, int(members["row"].max()), "value", "shares-sum", message))
+    return sorted(problems, key=lambda p: p.row or 0)
 
 
 def check_duplicate_locators(facts: pd.DataFrame) -> list[Problem]:
     """The same locator, metric and subject appear once per source."""
-    seen: dict[tuple[str, ...], int] = {}
-    problems = []
-    for row, fact in _rows(facts):
-        key = (fact["source_id"], fact["locator"], fact["metric"], fact["subject"])
-        if any(_blank(k) for k in key):
-            continue
-        if key in seen:
-            message = f"same source, locator, metric and subject as row {seen[key]}"
-            problems.append(Problem(FACTS, row, "locator", "duplicate-locator", message))
-        else:
-            seen[key] = row
-    return problems
+    keys = ["source_id", "locator", "metric", "subject"]
+    text = pd.DataFrame({k: _text(facts, k).tolist() for k in keys})
+    rows = pd.Series(np.arange(len(facts)) + 2)
+    given = (text != "").all(axis=1)
+    first = rows[given].groupby([text.loc[given, k] for k in keys], sort=False).transform("min")
+    repeated = pd.Series(False, index=rows.index)
+    repeated[given] = rows[given] != first
+    first_of = first.reindex(rows.index).tolist()
+    return [
+        Problem(
+            FACTS,
+            i + 2,
+            "locator",
+            "duplicate-locator",
+            f"same source, locator, metric and subject as row {int(first_of[i])}",
+        )
+        for i in _flagged(repeated)
+    ]
 
 
 def check_ids_match_sources(df: pd.DataFrame, file: str, id_column: str) -> list[Problem]:
     """Ids built as letter + source number (F002-01, X004-03) carry their row's source number."""
-    problems = []
-    for row, item in _rows(df):
-        ident, source = str(item[id_column]), str(item["source_id"])
-        if _blank(ident) or _blank(source) or ident[1:4] == source[1:]:
-            continue
-        message = (
-            f"{ident} does not carry the number of its source {source} "
-            f"(expected {ident[:1]}{source[1:]}-..)"
+    ident, source = _text(df, id_column), _text(df, "source_id")
+    wrong = (ident != "") & (source != "") & (ident.str[1:4] != source.str[1:])
+    idents, sources = ident.tolist(), source.tolist()
+    return [
+        Problem(
+            file,
+            i + 2,
+            id_column,
+            "id-matches-source",
+            f"{idents[i]} does not carry the number of its source {sources[i]} "
+            f"(expected {idents[i][:1]}{sources[i][1:]}-..)",
         )
-        problems.append(Problem(file, row, id_column, "id-matches-source", message))
-    return problems
+        for i in _flagged(wrong)
+    ]
 
 
-def check_locator_length(df: pd.DataFrame, file: str) -> list[Problem]:
+def check_locator_length(df: pd.DataFrame, file: str, column: str = "locator") -> list[Problem]:
     """A locator is a short excerpt: at most :data:`MAX_LOCATOR_WORDS` words."""
-    problems = []
-    for row, item in _rows(df):
-        words = len(str(item["locator"]).split())
-        if words > MAX_LOCATOR_WORDS:
-            message = f"the locator has {words} words, more than {MAX_LOCATOR_WORDS}"
-            problems.append(Problem(file, row, "locator", "locator-length", message))
-    return problems
+    words = _text(df, column).str.split().str.len().fillna(0).astype(int)
+    counts = words.tolist()
+    return [
+        Problem(
+            file,
+            i + 2,
+            column,
+            "locator-length",
+            f"the locator has {counts[i]} words, more than {MAX_LOCATOR_WORDS}",
+        )
+        for i in _flagged(words > MAX_LOCATOR_WORDS)
+    ]
+
+
+def check_version_differences(df: pd.DataFrame) -> list[Problem]:
+    """A difference between two versions quotes at least one of them, and two documents."""
+    file = "version_differences.csv"
+    source_a, source_b = _text(df, "source_a"), _text(df, "source_b")
+    unquoted = (_text(df, "locator_a") == "") & (_text(df, "locator_b") == "")
+    same = (source_a != "") & (source_a == source_b)
+    sources = source_a.tolist()
+    problems = [
+        Problem(
+            file,
+            i + 2,
+            "locator_a",
+            "locator-missing",
+            "locator_a and locator_b are both empty: quote at least one version",
+        )
+        for i in _flagged(unquoted)
+    ]
+    problems += [
+        Problem(
+            file,
+            i + 2,
+            "source_b",
+            "same-source",
+            f"source_b is source_a ({sources[i]}): name two versions",
+        )
+        for i in _flagged(same)
+    ]
+    return sorted(problems, key=lambda p: p.row or 0)
 
 
 def period_start(day: date, precision: str) -> date:
@@ -539,34 +823,44 @@ def period_start(day: date, precision: str) -> date:
 
 def check_date_precision(df: pd.DataFrame, file: str, date_column: str) -> list[Problem]:
     """A date coarser than a day is the first day of its week, month, quarter or year."""
+    # An invalid date was rejected by frictionless already: NaT here, never flagged.
+    day = pd.to_datetime(_text(df, date_column), format="%Y-%m-%d", errors="coerce")
+    precision = _text(df, "date_precision")
+    coarse = day.notna() & precision.isin(["week", "month", "quarter", "year"])
+    first = (
+        (precision == "week") & (day.dt.day_of_week != 0)
+        | (precision == "month") & (day.dt.day != 1)
+        | (precision == "quarter") & ((day.dt.day != 1) | (day.dt.month % 3 != 1))
+        | (precision == "year") & ((day.dt.day != 1) | (day.dt.month != 1))
+    )
     problems = []
-    for row, item in _rows(df):
-        precision = str(item["date_precision"])
-        try:
-            day = date.fromisoformat(str(item[date_column]))
-        except ValueError:
-            continue  # rejected by frictionless already
-        expected = period_start(day, precision)
-        if day != expected:
-            first = "the Monday" if precision == "week" else "the first day"
-            message = (
-                f"{day.isoformat()} has precision '{precision}', so it must be {first} "
-                f"of its {precision} ({expected.isoformat()})"
-            )
-            problems.append(Problem(file, row, date_column, "date-precision", message))
+    precisions = precision.tolist()
+    for i in _flagged(coarse & first):
+        stated = day.iloc[i].date()
+        expected = period_start(stated, precisions[i])
+        first_day = "the Monday" if precisions[i] == "week" else "the first day"
+        message = (
+            f"{stated.isoformat()} has precision '{precisions[i]}', so it must be {first_day} "
+            f"of its {precisions[i]} ({expected.isoformat()})"
+        )
+        problems.append(Problem(file, i + 2, date_column, "date-precision", message))
     return problems
 
 
 def check_translation_of(sources: pd.DataFrame) -> list[Problem]:
     """A document is not a translation of itself."""
-    problems = []
-    for row, source in _rows(sources):
-        if not _blank(source["translation_of"]) and source["translation_of"] == source["source_id"]:
-            message = f"translation_of names the document itself ({source['source_id']})"
-            problems.append(
-                Problem("sources.csv", row, "translation_of", "translation-of-self", message)
-            )
-    return problems
+    target, ident = _text(sources, "translation_of"), _text(sources, "source_id")
+    idents = ident.tolist()
+    return [
+        Problem(
+            "sources.csv",
+            i + 2,
+            "translation_of",
+            "translation-of-self",
+            f"translation_of names the document itself ({idents[i]})",
+        )
+        for i in _flagged((target != "") & (target == ident))
+    ]
 
 
 def _rule_share_sums(t: Tables) -> list[Problem]:
@@ -603,27 +897,65 @@ RULES: list[tuple[tuple[str, ...], Callable[[Tables], list[Problem]]]] = [
         ((name,), lambda t, name=name: check_locator_length(t[name], f"{name}.csv"))
         for name in LOCATOR_TABLES
     ],
+    *[
+        (
+            ("version_differences",),
+            lambda t, col=col: check_locator_length(
+                t["version_differences"], "version_differences.csv", col
+            ),
+        )
+        for col in ("locator_a", "locator_b")
+    ],
+    (("version_differences",), lambda t: check_version_differences(t["version_differences"])),
 ]
 
 
-def _read_raw(path: Path) -> pd.DataFrame:
-    """Read a CSV as text cells ('' for an empty cell), rows in file order."""
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a CSV as text cells (``""`` for an empty cell), rows in file order."""
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
-def _rule_layer(structure: _Structure, data_dir: Path) -> list[Problem]:
-    tables: Tables = {}
-    for name, file in structure.readable.items():
-        df = _read_raw(data_dir / file)
-        for table, row, column in structure.rejected:
-            if table == name and column in df.columns:
-                df.iloc[row - 2, df.columns.get_loc(column)] = ""
-        tables[name] = df
-    problems = []
+def _blank_rejected(df: pd.DataFrame, cells: Iterable[tuple[int, str]]) -> pd.DataFrame:
+    """Return a copy of ``df`` with the given (row, column) cells emptied."""
+    by_column: dict[str, list[int]] = {}
+    for row, column in cells:
+        if column in df.columns:
+            by_column.setdefault(column, []).append(row - 2)
+    if not by_column:
+        return df
+    df = df.copy()
+    for column, positions in by_column.items():
+        df.iloc[positions, df.columns.get_loc(column)] = ""
+    return df
+
+
+def _rule_layer(
+    structure: _Structure, descriptor: dict[str, Any], data_dir: Path
+) -> tuple[list[Problem], Tables]:
+    """Run the cell rules and the package rules; return their problems and the tables read."""
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    raw: Tables = {name: read_table(data_dir / file) for name, file in structure.readable.items()}
+    problems: list[Problem] = []
+    rejected: dict[str, set[tuple[int, str]]] = {}
+    for table, row, column in structure.rejected:
+        rejected.setdefault(table, set()).add((row, column))
+    # Cell rules first: a number they reject is then blank for the package rules.
+    for name, df in raw.items():
+        file = resources[name]["path"]
+        df = _blank_rejected(df, rejected.get(name, ()))
+        for fld in resources[name]["schema"]["fields"]:
+            kind, column = fld.get("type", "string"), fld["name"]
+            if kind in _PLAIN:
+                found = check_number_cells(df, file, column, kind)
+                problems += found
+                rejected.setdefault(name, set()).update((p.row, column) for p in found)
+            elif kind == "string":
+                problems += check_formula_text(df, file, column)
+    tables = {name: _blank_rejected(df, rejected.get(name, ())) for name, df in raw.items()}
     for needs, rule in RULES:
         if all(n in tables for n in needs):
             problems.extend(rule(tables))
-    return problems
+    return problems, raw
 
 
 # --------------------------------------------------------------------------------------------
@@ -651,25 +983,117 @@ def _order(problems: list[Problem], descriptor: dict[str, Any] | None) -> list[P
     )
 
 
-def _read_descriptor(data_dir: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+_JSON_KINDS = {
+    type(None): "null",
+    list: "an array",
+    str: "a string",
+    bool: "true or false",
+    int: "a number",
+    float: "a number",
+}
+
+
+def _descriptor_problem(rule: str, message: str) -> Problem:
+    return Problem(paths.DESCRIPTOR, None, None, rule, message)
+
+
+def _shape_problems(descriptor: dict[str, Any]) -> list[Problem]:
+    """Every resource is one CSV file with its schema inline; every table read is declared."""
+    problems = []
+    declared = set()
+    for resource in descriptor["resources"]:
+        name = resource.get("name")
+        declared.add(name)
+        schema = resource.get("schema")
+        if not isinstance(resource.get("path"), str) or not (
+            isinstance(schema, dict) and isinstance(schema.get("fields"), list)
+        ):
+            problems.append(
+                _descriptor_problem(
+                    "descriptor",
+                    f"resource '{name}' must name one CSV file in \"path\" and give its "
+                    'table schema inline in "schema"',
+                )
+            )
+    for name in TABLES:
+        if name not in declared:
+            problems.append(
+                _descriptor_problem(
+                    "missing-resource",
+                    f"table '{name}' is not declared: every table the reports read must be "
+                    "described here, so that it is validated",
+                )
+            )
+    return problems
+
+
+def _read_descriptor(data_dir: Path) -> tuple[dict[str, Any] | None, Any, list[Problem]]:
+    """Return the descriptor and its frictionless package, or ``None`` and the problems."""
     path = data_dir / paths.DESCRIPTOR
     if not path.is_file():
-        return None, [
-            Problem(paths.DESCRIPTOR, None, None, "missing-file", "the file does not exist")
-        ]
+        return None, None, [_descriptor_problem("missing-file", "the file does not exist")]
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return None, [Problem(paths.DESCRIPTOR, None, None, "descriptor", f"unreadable: {exc}")]
-    from frictionless import Package
-    from frictionless.exception import FrictionlessException
-
+        return None, None, [_descriptor_problem("descriptor", f"unreadable: {exc}")]
+    except RecursionError:
+        return None, None, [_descriptor_problem("descriptor", "unreadable: nested too deeply")]
+    if not isinstance(descriptor, dict):
+        kind = _JSON_KINDS.get(type(descriptor), type(descriptor).__name__)
+        message = f"a Data Package descriptor is a JSON object ({{...}}), not {kind}"
+        return None, None, [_descriptor_problem("descriptor", message)]
+    frictionless = _frictionless()
     try:
-        Package(descriptor, basepath=str(data_dir))
-    except FrictionlessException as exc:
+        package = frictionless.Package(descriptor, basepath=str(data_dir))
+    except frictionless.FrictionlessException as exc:
         errs = exc.reasons or [exc.error]
-        return None, [Problem(paths.DESCRIPTOR, None, None, e.type, e.message) for e in errs]
-    return descriptor, []
+        return None, None, [_descriptor_problem(e.type, e.message) for e in errs]
+    problems = _shape_problems(descriptor)
+    if problems:
+        return None, None, problems
+    return descriptor, package, []
+
+
+@dataclass
+class PackageCheck:
+    """The outcome of validating a data folder.
+
+    Attributes:
+        problems: every problem found, ordered by file, row and column.
+        complete: ``False`` when some table had more than :data:`COUNT_LIMIT` problems and
+            counting stopped there.
+        descriptor: the descriptor as read (``None`` when it is itself invalid).
+        tables: every table that could be read, as text cells (``""`` when empty), by name.
+    """
+
+    problems: list[Problem]
+    complete: bool = True
+    descriptor: dict[str, Any] | None = None
+    tables: Tables = field(default_factory=dict)
+
+
+def check_package(data_dir: Path | str | None = None) -> PackageCheck:
+    """Validate the data package in ``data_dir``, reading each file once.
+
+    Args:
+        data_dir: folder holding ``datapackage.json`` and the CSVs; defaults to
+            :func:`analysis.paths.data_dir`.
+
+    Returns:
+        The problems of both layers and the tables read, for :func:`analysis.load_data`.
+    """
+    data_dir = Path(data_dir) if data_dir else paths.data_dir()
+    descriptor, package, problems = _read_descriptor(data_dir)
+    if descriptor is None:
+        return PackageCheck(problems)
+    structure = _frictionless_layer(descriptor, data_dir, package)
+    rule_problems, tables = _rule_layer(structure, descriptor, data_dir)
+    return PackageCheck(
+        _order(structure.problems + rule_problems, descriptor),
+        structure.complete,
+        descriptor,
+        tables,
+    )
 
 
 def validate_package(data_dir: Path | str | None = None) -> list[Problem]:
@@ -682,10 +1106,4 @@ def validate_package(data_dir: Path | str | None = None) -> list[Problem]:
     Returns:
         All problems of both layers, ordered by file (descriptor order), row and column.
     """
-    data_dir = Path(data_dir) if data_dir else paths.data_dir()
-    descriptor, problems = _read_descriptor(data_dir)
-    if descriptor is None:
-        return problems
-    structure = _frictionless_layer(descriptor, data_dir)
-    problems = structure.problems + _rule_layer(structure, data_dir)
-    return _order(problems, descriptor)
+    return check_package(data_dir).problems

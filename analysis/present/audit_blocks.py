@@ -25,9 +25,12 @@ __all__ = [
 #: reads without colour.
 VERDICT_ICONS = {
     "consistent": "\u2713",
-    "inconsistent": "!",
+    "consistent within stated precision": "\u2248",
     "conflict": "\u2715",
+    "changed over time": "\u21bb",
+    "differs between language versions": "\u2260",
     "not verifiable": "?",
+    "implausible": "!",
 }
 
 
@@ -42,7 +45,7 @@ def verdict(doc: Document, name: str) -> Badge:
 def verdict_legend(doc: Document) -> DefinitionList:
     """What each verdict means, with its badge."""
     items = tuple(
-        ((verdict(doc, v),), t(f"report.verdict_meaning.{v.replace(' ', '_')}", doc.lang))
+        ((verdict(doc, v),), t(f"verdict.definition.{v.replace(' ', '_')}", doc.lang))
         for v in VERDICTS
     )
     return DefinitionList(items, style="verdict-legend")
@@ -106,30 +109,34 @@ def audit_table(
     )
 
 
-def verdict_counts(doc: Document, audit: pd.DataFrame, caption_key: str) -> Table:
-    """Number of claims per check and verdict, with a total row."""
-    doc.track_claims(audit)
+def verdict_counts(doc: Document, found: pd.DataFrame, caption_key: str) -> Table:
+    """Number of findings per check and verdict, with a total row.
+
+    ``found`` is :func:`analysis.compute.audit.findings`; a finding counts under the check of
+    its first row. Only verdicts that some finding has get a column.
+    """
     lang = doc.lang
-    checks = list(dict.fromkeys(audit["check"]))
+    check_of = found["checks"].map(lambda checks: checks[0])
+    shown = [v for v in VERDICTS if (found["verdict"] == v).any()]
     headers = [(t("audit.col.check", lang), False)]
-    headers += [(_capital(t(f"verdict.{v.replace(' ', '_')}", lang)), True) for v in VERDICTS]
+    headers += [(_capital(t(f"verdict.{v.replace(' ', '_')}", lang)), True) for v in shown]
     headers.append((t("report.col.total", lang), True))
     rows: list[list[object]] = []
-    for check in checks:
-        part = audit[audit["check"] == check]
-        counts = [int((part["verdict"] == v).sum()) for v in VERDICTS]
+    for check in dict.fromkeys(check_of):
+        part = found[check_of == check]
+        counts = [int((part["verdict"] == v).sum()) for v in shown]
         rows.append(
             [t(f"check.{check}", lang)]
             + [formatting.fmt_number(c, lang) if c else "\u2013" for c in counts]
             + [formatting.fmt_number(len(part), lang)]
         )
-    totals = [int((audit["verdict"] == v).sum()) for v in VERDICTS]
+    totals = [int((found["verdict"] == v).sum()) for v in shown]
     rows.append(
         [Run(t("report.col.total", lang), "strong")]
         + [formatting.fmt_number(c, lang) for c in totals]
-        + [formatting.fmt_number(len(audit), lang)]
+        + [formatting.fmt_number(len(found), lang)]
     )
-    ids = [i for ids in audit["fact_ids"] for i in ids]
+    ids = [i for ids in found["fact_ids"] for i in ids]
     return doc.block_table(doc.t(caption_key), headers, rows, ids, "compact counts", total=True)
 
 

@@ -421,7 +421,7 @@ class Document:
         """A key figure that is a count made by the report itself (e.g. audit verdicts)."""
         return Tile(
             number=self._value(int(count)),
-            unit=self.t(f"summary.tile.{name}"),
+            unit=self.t(f"summary.tile.{name}", n=int(count)),
             meaning=self.t(f"summary.tile.{name}.note", **values),
             source=self.t("summary.tile.source_audit"),
             fact_ids=(),
