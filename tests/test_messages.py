@@ -352,6 +352,7 @@ VARIANTS = [
     "--report", "atmp_partnership", "claims_audit", "--lang", "en", "--format", "html",
     "-p", "atmp_partnership.public_share", "0.5", "-p", "atmp_partnership.direct_jobs", "400",
     "-p", "atmp_partnership.indirect_jobs", "900", "-p", "claims_audit.cagr_tolerance", "100",
+    "-p", "claims_audit.as_of", "2024-05-31",
 ]  # fmt: skip
 
 COMMANDS = [["audit", "--lang", "fr"], ["audit", "--lang", "en"], ["check-data"]]
@@ -402,7 +403,7 @@ def test_keys_of_each_process_are_given_to_the_report_it_ran():
 def biotech_report(args: list[str], used: Path, cwd: Path) -> None:
     env = {**os.environ, USED_ENV: str(used)}
     result = subprocess.run(
-        [sys.executable, "-m", "analysis", *args],
+        [sys.executable, "-m", "analysis", "--project", str(paths.ROOT), *args],
         env=env, cwd=cwd, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

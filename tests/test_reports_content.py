@@ -294,3 +294,27 @@ def test_notebooks_are_thin_and_committed_without_outputs(name):
         assert not re.search(r"^\s*(async\s+)?def |^\s*class ", cell.source, re.M), cell.source
     # One notebook for both languages: no cell tied to a language.
     assert not [c for c in nb.cells if {"lang-fr", "lang-en"} & set(c.metadata.get("tags", []))]
+
+
+def test_editions_as_of_two_dates_follow_the_sources_available(tmp_path):
+    out = tmp_path / "out"
+    for as_of in ("2024-01-31", "2024-05-31"):
+        config = make_config(
+            reports=["sector_overview"], langs=["en"], formats=["html"], out_dir=out,
+            params=[("as_of", as_of)], quiet=True,
+        )  # fmt: skip
+        console = Console(file=io.StringIO(), width=200)
+        assert build(config, console).exit_code == 0, console.file.getvalue()
+    january = soup_of(out, "sector_overview--as_of-2024-01-31", "en")
+    may = soup_of(out, "sector_overview--as_of-2024-05-31", "en")
+    meta = [squeeze(s.find(class_="report-meta").get_text(" ")) for s in (january, may)]
+    # By 31 January 2024: S000 (Feb 2021), S001 (June 2022), S002 (17 Jan 2024). By 31 May
+    # 2024 also S004 (14 May 2024). S003 is dated to the year 2024 only: it counts from the
+    # end of 2024, so neither edition has it.
+    assert "February 2021 to January 2024 (3 published texts)" in meta[0]
+    assert "February 2021 to May 2024 (4 published texts)" in meta[1]
+    assert "Edition limited to the texts published by 31 January 2024" in meta[0]
+    # The health clusters' agreement comes from S004: only the May edition has its section.
+    clusters = "The Walloon and Flemish health clusters"
+    assert clusters not in headings(january) and clusters in headings(may)
+    assert not (out / "en" / "sector_overview.html").exists()  # the stated edition: untouched

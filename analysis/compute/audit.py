@@ -64,6 +64,25 @@ from analysis.data.load import Dataset
 from analysis.present import formatting
 from analysis.present.messages import LANGS, check_lang, t
 
+__all__ = [
+    "CHECKS",
+    "COLUMNS",
+    "FINDING_COLUMNS",
+    "GROUPINGS",
+    "PARTS",
+    "RATE_METRICS",
+    "SPLITS",
+    "VERSIONS",
+    "audit_command",
+    "display_frame",
+    "finding_totals",
+    "findings",
+    "run_audit",
+    "verdict_definitions",
+    "verdict_word",
+]
+
+
 #: The checks, in the order the table lists them.
 CHECKS = (
     "share_sum",

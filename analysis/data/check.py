@@ -9,6 +9,11 @@ from analysis import paths
 from analysis.data.load import TABLES, load_data
 from analysis.data.validate import LIST_LIMIT, DataValidationError, count_problems
 
+__all__ = [
+    "check_data_command",
+    "summary_lines",
+]
+
 
 def summary_lines(dataset: Any) -> list[str]:
     """Return the short summary ``check-data`` prints for a valid package.

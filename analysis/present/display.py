@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = [
+    "ATTACHMENT_MIMETYPE",
+    "attachment_bundle",
+]
+
+
 #: MIME type of an output that carries a file to attach to the PDF (never shown in HTML).
 ATTACHMENT_MIMETYPE = "application/vnd.biotech-report.attachment+json"
 

@@ -54,6 +54,12 @@ from analysis.present.blocks import (
 from analysis.present.figures import source_line
 from analysis.present.messages import catalogue, check_lang, has, placeholders, t
 
+__all__ = [
+    "Document",
+    "join",
+]
+
+
 #: Marker that splits a qualifier template around its value.
 _SLOT = "\x00"
 
@@ -343,7 +349,7 @@ class Document:
         ]
         as_of = self.as_of()
         if as_of is not None:
-            rows.append((t("report.meta.as_of", lang), formatting.fmt_date(as_of, lang)))
+            rows.append((t("report.param.as_of.label", lang), formatting.fmt_date(as_of, lang)))
         elif edition != data_date:
             rows.append((t("report.meta.edition", lang), formatting.fmt_date(edition, lang)))
         rows += [
