@@ -55,6 +55,50 @@ from analysis.build.registry import (
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_LOCKED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "FAILED_DIR",
+    "LOCK_FILE",
+    "MANIFEST",
+    "STOP_SIGNALS",
+    "BuildConfig",
+    "BuildLocked",
+    "Inputs",
+    "Interrupted",
+    "Outcome",
+    "OutputFolderError",
+    "Progress",
+    "Status",
+    "Variant",
+    "add_build_arguments",
+    "add_list_arguments",
+    "build",
+    "build_command",
+    "build_lock",
+    "check_as_of_dates",
+    "config_from_args",
+    "current_inputs",
+    "data_date",
+    "data_hash",
+    "file_hash",
+    "is_up_to_date",
+    "kernel_environment",
+    "library_hash",
+    "list_command",
+    "load_manifest",
+    "load_params_file",
+    "make_config",
+    "package_versions",
+    "plan",
+    "run_build",
+    "source_date_epoch",
+    "write_atomically",
+    "write_manifest",
+]
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
