@@ -1,45 +1,29 @@
-"""A failing notebook, an interrupted build, a busy output folder."""
+"""A failing notebook, a dying kernel, an unusable manifest, another executor."""
 
 import io
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
+from fixtures.reports import FAILING, NOTEBOOKS
 from rich.console import Console
 
-from analysis import paths
-from analysis.build.registry import LANG, Parameter, Report, registry
-from analysis.build.run import build, build_lock, make_config
-
-FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
-FAIL = Parameter("fail", bool, False, "raise in the third cell")
-EXIT = Parameter("exit_kernel", bool, False, "end the kernel process in the third cell")
-#: Two reports on the same fixture notebook: one is made to fail, the other is not.
-FIXTURE_REPORTS = registry(
-    [
-        Report("failing", "failing.ipynb", "made to fail on demand", (LANG, FAIL, EXIT)),
-        Report("steady", "failing.ipynb", "the same notebook, left alone", (LANG, FAIL, EXIT)),
-    ]
-)
+from analysis.build.run import build, make_config
 
 
-def run(out, **options):
+def run(out, executor=None, **options):
     console = Console(file=io.StringIO(), width=200, force_terminal=False)
     config = make_config(
-        registry=FIXTURE_REPORTS,
-        notebooks_dir=FIXTURES,
+        registry=FAILING,
+        notebooks_dir=NOTEBOOKS,
         out_dir=out,
         langs=["fr"],
         quiet=True,
         jobs=2,
         **options,
     )
-    outcome = build(config, console)
+    outcome = build(config, console, executor)
     return outcome, console.file.getvalue()
 
 
@@ -111,85 +95,14 @@ def test_html_has_outputs_in_order_without_code(tmp_path):
     assert not (out / "fr" / "steady.pdf").exists()
 
 
-def _start_cli_build(out, *extra):
-    env = dict(os.environ, CI="true")
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "analysis",
-            "build",
-            "--report",
-            "sector_overview",
-            "--lang",
-            "fr",
-            "--out",
-            str(out),
-            *extra,
-        ],
-        cwd=paths.ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-
-
-def _wait_for(predicate, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def test_busy_folder_refused_then_interrupt_leaves_no_partial_file(tmp_path):
-    out = tmp_path / "out"
-    first = _start_cli_build(out)
-    try:
-        assert _wait_for(
-            lambda: (out / ".build.lock").exists() and (out / ".build.lock").read_text()
-        )
-        second = subprocess.run(
-            [sys.executable, "-m", "analysis", "build", "--out", str(out), "--quiet"],
-            cwd=paths.ROOT,
-            capture_output=True,
-            text=True,
-        )
-        assert second.returncode == 3
-        assert second.stderr.startswith("error: another build is writing to ")
-        # Interrupt like Ctrl-C in a terminal: SIGINT to the whole process group, while the
-        # notebook runs or the files are being rendered.
-        time.sleep(1.5)
-        os.killpg(first.pid, signal.SIGINT)
-        stdout, _ = first.communicate(timeout=60)
-    finally:
-        if first.poll() is None:
-            os.killpg(first.pid, signal.SIGKILL)
-            first.wait()
-    assert first.returncode in (0, 130)
-    if first.returncode == 130:
-        assert "interrupted" in stdout
-    assert not list(out.rglob("*.tmp"))
-    for page in out.rglob("*.html"):
-        assert page.read_text(encoding="utf-8").rstrip().endswith("</html>")
-    for pdf in out.rglob("*.pdf"):
-        assert pdf.read_bytes().rstrip().endswith(b"%%EOF")
-    # The folder is free again.
-    with build_lock(out):
-        pass
-
-
 def test_progress_lines_when_not_a_terminal(tmp_path):
     out = tmp_path / "out"
     run(out, reports=["steady"], formats=["html"])
     for quiet in (True, False):
         console = Console(file=io.StringIO(), width=200, force_terminal=False)
         config = make_config(
-            registry=FIXTURE_REPORTS,
-            notebooks_dir=FIXTURES,
+            registry=FAILING,
+            notebooks_dir=NOTEBOOKS,
             out_dir=out,
             reports=["steady"],
             langs=["fr"],
@@ -202,3 +115,55 @@ def test_progress_lines_when_not_a_terminal(tmp_path):
         assert lines[0].split() == ["fr/steady", "up", "to", "date"]
         assert lines[1].startswith("0 built, 1 up to date in ")
         assert len(lines) == 2
+
+
+def test_unusable_manifest_is_ignored_and_its_reports_rebuilt(tmp_path, capsys):
+    out = tmp_path / "out"
+    outcome, text = run(out, reports=["steady"], formats=["html"])
+    assert outcome.exit_code == 0, text
+    # Valid JSON, but an entry of the wrong type.
+    (out / "manifest.json").write_text('{"variants": {"fr/steady": ["not", "an", "object"]}}')
+    capsys.readouterr()
+
+    outcome, text = run(out, reports=["steady"], formats=["html"])
+
+    assert outcome.exit_code == 0, text
+    assert outcome.statuses["fr/steady"].state == "done"
+    assert capsys.readouterr().err == (
+        f"warning: {out / 'manifest.json'} is ignored (entry 'fr/steady': not an object);"
+        " its reports are rebuilt\n"
+    )
+    entry = json.loads((out / "manifest.json").read_text())["variants"]["fr/steady"]
+    assert entry["outputs"]["html"]["path"] == "fr/steady.html"
+
+
+class RecordingExecutor(ThreadPoolExecutor):
+    """A thread pool that remembers what it was given."""
+
+    def __init__(self):
+        super().__init__(max_workers=2)
+        self.submitted = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.submitted.append(args[0])
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_variants_run_on_the_executor_given(tmp_path, monkeypatch):
+    # Kernel files of a variant run outside the build's own workers go to the temporary
+    # folder, and must be gone afterwards.
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    out = tmp_path / "out"
+    with RecordingExecutor() as executor:
+        outcome, text = run(out, executor=executor, formats=["html"])
+        assert sorted(task.key for task in executor.submitted) == ["fr/failing", "fr/steady"]
+        # The build leaves the executor to its owner: still usable.
+        assert executor.submit(int, "3").result() == 3
+    assert outcome.exit_code == 0, text
+    assert "2 to build, 0 up to date; checking the data in " in text
+    assert "building 2 on RecordingExecutor" in text
+    assert "<td>16</td>" in (out / "fr" / "steady.html").read_text(encoding="utf-8")
+    assert list(scratch.iterdir()) == []
+    assert not (out / ".build.lock").exists()

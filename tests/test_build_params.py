@@ -3,6 +3,8 @@
 import ast
 import hashlib
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -350,6 +352,36 @@ def test_second_build_on_same_folder_is_refused(capsys, tmp_path):
     # Released: the lock can be taken again.
     with build_lock(out):
         pass
+
+
+def test_output_folder_that_is_a_file_is_refused(capsys, tmp_path):
+    target = tmp_path / "reports.txt"
+    target.write_text("not a folder", encoding="utf-8")
+    code, _, stderr = run_cli(capsys, "build", "--out", str(target), "--report", "claims_audit")
+    assert code == 2
+    assert stderr == (
+        f"error: the output folder {target} is a file, not a folder; choose another with --out\n"
+    )
+    assert target.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_read_only_output_folder_is_refused(tmp_path):
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    command = [sys.executable, "-m", "analysis", "build", "--out", str(folder)]
+    if os.geteuid() == 0:
+        # Root writes anywhere unless it gives up the capability to ignore permissions.
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root, and setpriv (util-linux) is not installed")
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", *command]
+    result = subprocess.run(command, cwd=paths.ROOT, capture_output=True, text=True)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        f"error: cannot write to the output folder {folder}: Permission denied;"
+        " choose another with --out\n"
+    )
+    assert list(folder.iterdir()) == []
 
 
 # -- page helpers ------------------------------------------------------------------------

@@ -1,10 +1,28 @@
-"""Executing one report notebook in a worker process, then writing its files atomically."""
+"""Executing one report notebook and rendering it: the work a build hands to its executor.
+
+:func:`run_variant` takes a :class:`VariantTask` and returns a :class:`VariantResult` that
+holds the bytes of the executed notebook, the HTML page and the PDF. It writes no file: the
+build process writes them, and only while it holds the output folder's lock, so a worker that
+outlives its build can never replace a report. Tasks and results are plain picklable data,
+so any :class:`concurrent.futures.Executor` can run them: the build's own process pool, a
+thread pool, or a cluster's executor.
+
+In the build's own process pool, :func:`init_worker` prepares each worker once: it ties the
+worker to the build (the worker and its kernels end when the build process ends, however it
+ends), sends progress messages to the build and imports the heavy modules.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import json
 import os
 import re
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,18 +35,41 @@ from analysis.build.export import (
     install_parameter_inspection,
     notebook_to_html,
 )
-from analysis.build.pdf import PdfPage, fonts, notebook_to_pdf, warm_up
+from analysis.build.pdf import PdfPage, notebook_to_pdf
+
+__all__ = [
+    "VariantResult",
+    "VariantTask",
+    "init_worker",
+    "prepare_worker",
+    "run_variant",
+]
+
+#: How often a worker checks that the build that started it is still running (seconds).
+PARENT_CHECK_SECONDS = 0.5
+#: ``prctl`` option asking Linux to signal a process when its parent ends.
+_PR_SET_PDEATHSIG = 1
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-# --------------------------------------------------------------------------------------
-# Worker side of the build
-# --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class VariantTask:
-    """One report in one language, to execute and render (sent to a worker)."""
+    """One report in one language, to execute and render.
+
+    Attributes:
+        key: ``<lang>/<report>``.
+        report: Report name (also the output file name).
+        lang: Language code.
+        notebook: Absolute path of the notebook; its folder is the kernel's working folder.
+        parameters: Values injected into the notebook.
+        formats: Formats to render besides the executed notebook (``html``, ``pdf``).
+        author: The PDF's author.
+        created: The reports' date (ISO 8601, from the data), for the PDF metadata.
+        kernel_env: Environment variables set for the kernel, on top of the worker's.
+        output_path: Where the executed notebook goes, relative to the output folder.
+        failed_path: Where it goes when the notebook fails, relative to the output folder.
+    """
 
     key: str
     report: str
@@ -36,157 +77,180 @@ class VariantTask:
     notebook: str
     parameters: dict[str, object]
     formats: tuple[str, ...]
-    out_dir: str
     author: str
     created: str | None
     kernel_env: dict[str, str] = field(default_factory=dict)
+    output_path: str = ""
+    failed_path: str = ""
 
 
 @dataclass
 class VariantResult:
-    """What a worker reports back for one variant."""
+    """What a worker returns for one variant.
+
+    Attributes:
+        key: ``<lang>/<report>``.
+        ok: Whether every requested file was produced.
+        files: Contents per kind (``ipynb``, ``html``, ``pdf``) when ``ok``.
+        timings: Seconds spent per stage (``execute``, ``html``, ``pdf``, ``total``).
+        stage: Where a failure happened (``execute``, ``html``, ``pdf``, ``worker``).
+        cell: The failing cell (1-based, in the source notebook), when a cell failed.
+        error: The error's last line.
+        failed_notebook: The executed notebook of a failed execution, when there is one.
+    """
 
     key: str
     ok: bool
-    outputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     stage: str = ""
     cell: int | None = None
     error: str = ""
-    failed_notebook: str | None = None
+    failed_notebook: bytes | None = None
 
 
-class _WarmKernel:
-    """A kernel started ahead of its notebook, with the heavy modules already imported."""
+# --------------------------------------------------------------------------------------
+# Kernels
+# --------------------------------------------------------------------------------------
 
-    count = 0
 
-    def __init__(self, env: dict[str, str], cwd: str, preload: str) -> None:
-        from jupyter_client.blocking import BlockingKernelClient
+class _Kernel:
+    """A Python kernel whose connection file and sockets live in a folder of the build."""
+
+    def __init__(self, env: dict[str, str], cwd: str, folder: str, name: str) -> None:
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        self.env, self.cwd = env, cwd
-        # Unix sockets in a private folder: local only, and no warning about TCP.
-        _WarmKernel.count += 1
-        ip = os.path.join(_runtime_dir(), f"k{os.getpid()}-{_WarmKernel.count}")
-        self.km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=ip)
-        run_sync(self.km.start_kernel)(env=env, cwd=cwd)
-        self.kc = None
-        if preload:
-            # A separate blocking client: the request is queued now and runs while the
-            # worker does something else; the notebook's own client comes later.
-            self.kc = BlockingKernelClient()
-            self.kc.load_connection_info(self.km.get_connection_info())
-            self.kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
-            self.kc.execute(preload, silent=True, store_history=False)
-
-    def matches(self, env: dict[str, str], cwd: str) -> bool:
-        return self.env == env and self.cwd == cwd
+        # Unix sockets in a private folder: local only. The connection file (it holds the
+        # kernel's key) goes there too, so removing the folder removes every trace.
+        self.km = AsyncKernelManager(
+            kernel_name="python3",
+            transport="ipc",
+            ip=os.path.join(folder, name),
+            connection_file=os.path.join(folder, f"{name}.json"),
+        )
+        _KERNELS.add(self)
+        try:
+            run_sync(self.km.start_kernel)(env=env, cwd=cwd)
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
+        """Stop the kernel and remove its connection file and sockets."""
         from jupyter_core.utils import run_sync
 
-        if self.kc is not None:
-            self.kc.stop_channels()
-            self.kc = None
+        _KERNELS.discard(self)
         try:
             run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - a kernel that is already gone is fine
-            pass
+            self.kill()
+
+    def kill(self) -> None:
+        """End the kernel's process group at once (safe inside a signal handler)."""
+        provisioner = self.km.provisioner
+        group = getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None)
+        if group:
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except OSError:
+                pass
 
 
+#: Kernels running in this process, ended when the worker is told to stop.
+_KERNELS: set[_Kernel] = set()
+_COUNT = [0]
+#: Set by :func:`init_worker` in the build's own worker processes.
 _WORKER: dict[str, Any] = {}
 
 
-def _runtime_dir() -> str:
-    folder = _WORKER.get("runtime")
-    if folder is None:
-        import shutil
-        import tempfile
-
-        folder = tempfile.mkdtemp(prefix="biotech-report-")
-        _WORKER["runtime"] = folder
-        import multiprocessing.util
-
-        multiprocessing.util.Finalize(
-            None, shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, exitpriority=5
-        )
-    return folder
+def _start_kernel(env: dict[str, str], cwd: str, folder: str) -> _Kernel:
+    _COUNT[0] += 1
+    return _Kernel(env, cwd, folder, f"k{_COUNT[0]}")
 
 
-def _worker_env(extra: dict[str, str]) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(extra)
-    return env
+# --------------------------------------------------------------------------------------
+# Worker processes of the build's own pool
+# --------------------------------------------------------------------------------------
 
 
-def init_worker(
-    progress: Any,
-    pending: Any,
-    kernel_env: dict[str, str],
-    kernel_cwd: str,
-    preload: str,
-    warm: bool = True,
-    runtime_dir: str | None = None,
-) -> None:
-    """Prepare a worker process: import the heavy modules once and start a kernel.
+def init_worker(build_pid: int, runtime: str, progress: str | None) -> None:
+    """Prepare one process of the build's pool (its ``initializer``).
+
+    The worker ignores Ctrl-C: the build handles it and stops its workers with SIGTERM, on
+    which a worker kills its kernel, removes its kernels' files and exits at once. When the
+    build process ends without doing so (``kill -9``), the worker gets SIGHUP (a
+    parent-death signal on Linux, and a check every :data:`PARENT_CHECK_SECONDS`
+    everywhere) and does the same, removing the build's whole runtime folder.
 
     Args:
-        progress: Queue receiving ``(key, status, detail)`` progress messages (a
-            multiprocessing manager queue).
-        pending: Shared counter of variants not yet taken by a worker; a worker starts a
-            kernel for the next variant only while some remain.
-        kernel_env: Environment variables set for every kernel, on top of this process's.
-        kernel_cwd: Working directory of the kernels (the notebooks folder).
-        preload: Python code run silently in each kernel before its notebook.
-        warm: Whether to start kernels ahead of time at all.
-        runtime_dir: Folder for the kernels' sockets, removed by the build when it ends
-            (default: a temporary folder of this process).
+        build_pid: Process id of the build; the worker ends when it is gone.
+        runtime: The build's folder for kernel files; the worker keeps its own inside.
+        progress: Path of the build's progress socket (Unix datagrams), if any.
     """
-    if runtime_dir is not None:
-        _WORKER["runtime"] = runtime_dir
-    _WORKER.update(
-        progress=progress,
-        pending=pending,
-        env=_worker_env(kernel_env),
-        cwd=kernel_cwd,
-        preload=preload,
-        warm=warm,
-        kernel=None,
-    )
-    if warm:
-        _WORKER["kernel"] = _WarmKernel(_WORKER["env"], kernel_cwd, preload)
-    prepare_worker()
-    warm_up()  # here, not in prepare_worker: a process that compiled Typst must not fork
-    import multiprocessing.util
+    folder = os.path.join(runtime, str(os.getpid()))
+    os.makedirs(folder, exist_ok=True)
+    _WORKER.update(build_pid=build_pid, runtime=runtime, folder=folder, progress=progress)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
+    signal.signal(signal.SIGHUP, _stop_worker)
+    if sys.platform.startswith("linux"):
+        import ctypes
 
-    multiprocessing.util.Finalize(None, _close_warm_kernel, exitpriority=10)
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGHUP, 0, 0, 0)
+    threading.Thread(target=_watch_parent, args=(build_pid,), daemon=True).start()
+    if os.getppid() != build_pid:  # the build ended before the signal was asked for
+        _stop_worker(signal.SIGHUP, None)
+    prepare_worker()
+
+
+def _watch_parent(build_pid: int) -> None:
+    while os.getppid() == build_pid:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os.kill(os.getpid(), signal.SIGHUP)
+
+
+def _stop_worker(signum: int, frame: Any) -> None:
+    """End the worker now: kill its kernels and remove their files.
+
+    On SIGTERM (from the build) only this worker's folder goes; on SIGHUP (the build has
+    gone) the build's whole runtime folder, which nobody else will remove.
+    """
+    del frame
+    for kernel in list(_KERNELS):
+        kernel.kill()
+    folder = _WORKER.get("runtime" if signum == signal.SIGHUP else "folder")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+    os._exit(128 + signum)
+
+
+def _send(key: str, state: str, detail: str = "") -> None:
+    """Tell the build what a variant is doing (best effort: a lost message is harmless)."""
+    address = _WORKER.get("progress")
+    if not address:
+        return
+    message = json.dumps([key, state, detail, os.getpid()]).encode("utf-8")
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            sock.sendto(message, address)
+    except OSError:
+        pass
 
 
 _PREPARED: list[bool] = []
 
 
 def prepare_worker() -> None:
-    """Import the heavy modules, render a small page and find the PDF's fonts once.
-
-    Run in each worker, or once in the process that workers are forked from.
-    """
+    """Import the heavy modules of execution once per process (any executor's worker)."""
     if _PREPARED:
         return
     _skip_optional_iri_checker()
     import nbconvert  # noqa: F401
-    import nbformat
     import papermill  # noqa: F401
 
     install_parameter_inspection()
-    # First use imports what rendering needs: do it now, with a page that uses the same
-    # features as a report.
-    sample = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_markdown_cell("# Warm-up\n\n## Section\n\n| a |\n|---|\n| 1 |")]
-    )
-    notebook_to_html(sample, PageContext(lang="en", author="warm-up"))
-    fonts()
     _PREPARED.append(True)
 
 
@@ -198,68 +262,13 @@ def _skip_optional_iri_checker() -> None:
     import time of papermill and nbconvert. Notebook validation never checks formats, and
     jsonschema skips the checker when the import fails, so the worker makes it fail.
     """
-    import sys
-
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
-def _close_warm_kernel() -> None:
-    kernel = _WORKER.get("kernel")
-    _WORKER["kernel"] = None
-    if kernel is not None:
-        kernel.close()
-
-
-def _take_kernel(env: dict[str, str], cwd: str) -> _WarmKernel | None:
-    kernel = _WORKER.get("kernel")
-    _WORKER["kernel"] = None
-    if kernel is not None and not kernel.matches(env, cwd):
-        kernel.close()
-        kernel = None
-    if kernel is None and _WORKER.get("warm", False):
-        kernel = _WarmKernel(env, cwd, _WORKER.get("preload", ""))
-    return kernel
-
-
-def _maybe_warm_next(env: dict[str, str], cwd: str) -> None:
-    if not _WORKER.get("warm", False) or _WORKER.get("kernel") is not None:
-        return
-    pending = _WORKER.get("pending")
-    if pending is not None and pending.value <= 0:
-        return
-    _WORKER["kernel"] = _WarmKernel(env, cwd, _WORKER.get("preload", ""))
-
-
-def _send(key: str, status: str, detail: str = "") -> None:
-    queue = _WORKER.get("progress")
-    if queue is not None:
-        queue.put((key, status, detail))
-
-
-def _claim_task() -> None:
-    pending = _WORKER.get("pending")
-    if pending is not None:
-        with pending.get_lock():
-            pending.value -= 1
-
-
-def _write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path``; return the temporary path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with temporary.open("wb") as stream:
-        stream.write(data)
-        stream.flush()
-        os.fsync(stream.fileno())
-    return temporary
-
-
-def _relative(path: Path, start: Path) -> str:
-    try:
-        return path.resolve().relative_to(start.resolve()).as_posix()
-    except ValueError:
-        return path.name
+# --------------------------------------------------------------------------------------
+# One variant
+# --------------------------------------------------------------------------------------
 
 
 def _last_line(error: BaseException) -> str:
@@ -300,53 +309,52 @@ def _cell_position(nb: Any, cell: Any, injected_at: int | None, source_nb: Any) 
     return position + 1
 
 
-def run_variant(task: VariantTask) -> VariantResult:
-    """Execute one report notebook and write its outputs (in a worker process).
+def _notebook_path(notebook: Path) -> str:
+    """The notebook's path as recorded in the executed copy (relative to the project)."""
+    try:
+        return notebook.resolve().relative_to(paths.ROOT).as_posix()
+    except ValueError:
+        return notebook.name
 
-    Outputs go to ``<out>/<lang>/<report>.{ipynb,html,pdf}``, each written to a temporary
-    file in the same folder and moved into place only when every requested output is
-    ready. On failure the executed notebook goes to ``<out>/_failed/<lang>/<report>.ipynb``
-    and earlier outputs are left untouched.
+
+def run_variant(task: VariantTask) -> VariantResult:
+    """Execute one report notebook in a fresh kernel and render its files.
+
+    Returns the executed notebook, the HTML page and the PDF as bytes; on failure, the
+    stage, failing cell and error, with the executed notebook when there is one. Nothing
+    is written to the output folder.
     """
+    prepare_worker()
     import nbformat
     import papermill
 
     result = VariantResult(key=task.key, ok=False)
-    out_dir = Path(task.out_dir)
     notebook = Path(task.notebook)
-    target = out_dir / task.lang / task.report
-    failed_path = out_dir / "_failed" / task.lang / f"{task.report}.ipynb"
-    env = _worker_env(task.kernel_env)
+    env = {**os.environ, **task.kernel_env}
     cwd = str(notebook.parent)
-    _claim_task()
-    temporaries: list[Path] = []
-    captured: dict[str, Any] = {}
     source_nb = nbformat.read(notebook, as_version=4)
-    code_cells = [i for i, c in enumerate(source_nb.cells) if c.cell_type == "code"]
-    total = len(code_cells) + 1  # the injected parameters cell runs too
-    counter = {"done": 0, "position": None}
+    total = sum(cell.cell_type == "code" for cell in source_nb.cells) + 1  # + injected cell
     positions = {cell.get("id"): index + 1 for index, cell in enumerate(source_nb.cells)}
+    progress: dict[str, Any] = {"done": 0, "position": None, "nb": None}
 
     def on_notebook_start(notebook: Any, **_: Any) -> None:
-        captured["nb"] = notebook
+        progress["nb"] = notebook
 
-    def on_cell_start(cell: Any, cell_index: int, **_: Any) -> None:
+    def on_cell_start(cell: Any, **_: Any) -> None:
         if cell.get("cell_type") == "code":
-            counter["done"] += 1
-            counter["position"] = positions.get(cell.get("id"))
-            _send(task.key, "executing", f"cell {counter['done']}/{total}")
+            progress["done"] += 1
+            progress["position"] = positions.get(cell.get("id"))
+            _send(task.key, "executing", f"cell {progress['done']}/{total}")
 
+    # Kernel files go to the worker's folder, or to one of this call's own (another executor).
+    own_folder = None if "folder" in _WORKER else tempfile.mkdtemp(prefix="biotech-report-")
+    folder = _WORKER.get("folder") or own_folder
     kernel = None
     stage = "execute"
     started = time.perf_counter()
+    _send(task.key, "executing", f"cell 0/{total}")
     try:
-        _send(task.key, "executing", f"cell 0/{total}")
-        kernel = _take_kernel(env, cwd)
-        extra: dict[str, Any] = {}
-        if kernel is not None:
-            extra["km"] = kernel.km
-        else:
-            os.environ.update(task.kernel_env)
+        kernel = _start_kernel(env, cwd, folder)
         failed: Exception | None = None
         try:
             executed = papermill.execute_notebook(
@@ -358,44 +366,36 @@ def run_variant(task: VariantTask) -> VariantResult:
                 progress_bar=False,
                 request_save_on_cell_execute=False,
                 cwd=cwd,
+                km=kernel.km,
                 on_notebook_start=on_notebook_start,
                 on_cell_start=on_cell_start,
-                **extra,
             )
         except Exception as error:  # noqa: BLE001 - a cell raised, or the kernel died
-            executed, failed = captured.get("nb"), error
+            executed, failed = progress["nb"], error
         finally:
-            if kernel is not None:
-                kernel.close()
-                kernel = None
-            _maybe_warm_next(env, cwd)
+            kernel.close()
+            kernel = None
         result.timings["execute"] = round(time.perf_counter() - started, 3)
         if failed is not None:
             result.stage = "execute"
             if isinstance(failed, papermill.PapermillExecutionError) and executed is not None:
                 result.cell, result.error = _failure_details(executed, source_nb)
             else:
-                result.cell, result.error = counter["position"], _last_line(failed)
+                result.cell, result.error = progress["position"], _last_line(failed)
             if executed is not None:
                 executed.metadata.setdefault("papermill", {})
-                executed.metadata.papermill["input_path"] = _relative(notebook, paths.ROOT)
-                executed.metadata.papermill["output_path"] = _relative(failed_path, out_dir)
-                data = nbformat.writes(executed).encode("utf-8")
-                temporary = _write_atomic(failed_path, data)
-                os.replace(temporary, failed_path)
-                result.failed_notebook = str(failed_path)
+                executed.metadata.papermill["input_path"] = _notebook_path(notebook)
+                executed.metadata.papermill["output_path"] = task.failed_path
+                result.failed_notebook = nbformat.writes(executed).encode("utf-8")
             _send(task.key, "failed", result.error)
             return result
 
-        executed.metadata.papermill["input_path"] = _relative(notebook, paths.ROOT)
-        executed.metadata.papermill["output_path"] = _relative(
-            target.with_name(f"{target.name}.ipynb"), out_dir
-        )
+        executed.metadata.papermill["input_path"] = _notebook_path(notebook)
+        executed.metadata.papermill["output_path"] = task.output_path
         files: dict[str, bytes] = {"ipynb": nbformat.writes(executed).encode("utf-8")}
         stage = "html"
         _send(task.key, "rendering", "html")
         step = time.perf_counter()
-        created_dt = datetime.fromisoformat(task.created) if task.created else None
         page = PageContext(
             lang=task.lang, author=task.author, created=task.created, notebook_dir=cwd
         )
@@ -407,23 +407,11 @@ def run_variant(task: VariantTask) -> VariantResult:
             stage = "pdf"
             _send(task.key, "rendering", "pdf")
             step = time.perf_counter()
-            pdf_page = PdfPage(lang=task.lang, author=task.author, created=created_dt)
+            created = datetime.fromisoformat(task.created) if task.created else None
+            pdf_page = PdfPage(lang=task.lang, author=task.author, created=created)
             files["pdf"] = notebook_to_pdf(executed, pdf_page)
             result.timings["pdf"] = round(time.perf_counter() - step, 3)
-
-        stage = "write"
-        for kind, data in files.items():
-            temporaries.append(_write_atomic(target.with_name(f"{target.name}.{kind}"), data))
-        for kind, temporary in zip(files, temporaries, strict=True):
-            final = target.with_name(f"{target.name}.{kind}")
-            os.replace(temporary, final)
-            result.outputs[kind] = {
-                "path": _relative(final, out_dir),
-                "sha256": hashlib.sha256(files[kind]).hexdigest(),
-            }
-        temporaries.clear()
-        if failed_path.exists():
-            failed_path.unlink()
+        result.files = files
         result.ok = True
         result.timings["total"] = round(time.perf_counter() - started, 3)
         return result
@@ -433,7 +421,7 @@ def run_variant(task: VariantTask) -> VariantResult:
         _send(task.key, "failed", result.error)
         return result
     finally:
-        for temporary in temporaries:
-            temporary.unlink(missing_ok=True)
         if kernel is not None:
             kernel.close()
+        if own_folder is not None:
+            shutil.rmtree(own_folder, ignore_errors=True)

@@ -6,14 +6,16 @@ A *variant* is one report in one language. For each variant the build
    starts;
 2. computes an input hash (notebook, data, library source, parameters, pinned
    requirements) and skips the variant when its outputs are present and unchanged;
-3. otherwise executes the notebook with papermill in a worker process
-   (:mod:`analysis.build.execute`), renders the HTML page and the PDF
-   (:mod:`analysis.build.export`) and moves the files into place atomically;
+3. otherwise has an executor (by default, worker processes of its own) execute the notebook
+   with papermill and render the HTML page and the PDF (:mod:`analysis.build.execute`,
+   :mod:`analysis.build.export`), then writes the files itself, atomically, while it holds
+   the output folder's lock;
 4. records parameters, hashes, package versions and timings in ``<out>/manifest.json``.
 
 Exit codes: 0 every variant built or up to date; 1 at least one variant failed; 2 invalid
-command line, report, language, format or parameter (nothing built); 3 another build is
-writing to the same output folder; 130 interrupted.
+command line, report, language, format, parameter or output folder (nothing built); 3
+another build is writing to the same output folder; 128 + the signal's number when stopped
+by a signal: 130 interrupted (Ctrl-C, SIGINT), 143 terminated (SIGTERM), 129 hung up (SIGHUP).
 
 Only the standard library is imported at module level, so that a rebuild with nothing to
 do stays well under a second; rich, PyYAML and the worker side are imported when needed.
@@ -26,14 +28,16 @@ import fcntl
 import hashlib
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis import paths
 from analysis.build.registry import (
@@ -48,11 +52,57 @@ from analysis.build.registry import (
     resolve_parameters,
 )
 
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_LOCKED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "FAILED_DIR",
+    "LOCK_FILE",
+    "MANIFEST",
+    "STOP_SIGNALS",
+    "BuildConfig",
+    "BuildLocked",
+    "Inputs",
+    "Interrupted",
+    "Outcome",
+    "OutputFolderError",
+    "Progress",
+    "Status",
+    "Variant",
+    "add_build_arguments",
+    "add_list_arguments",
+    "build",
+    "build_command",
+    "build_lock",
+    "check_as_of_dates",
+    "config_from_args",
+    "current_inputs",
+    "data_date",
+    "data_hash",
+    "file_hash",
+    "is_up_to_date",
+    "kernel_environment",
+    "library_hash",
+    "list_command",
+    "load_manifest",
+    "load_params_file",
+    "make_config",
+    "package_versions",
+    "plan",
+    "run_build",
+    "source_date_epoch",
+    "write_atomically",
+    "write_manifest",
+]
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 3
-EXIT_INTERRUPTED = 130
 
 MANIFEST = "manifest.json"
 LOCK_FILE = ".build.lock"
@@ -68,18 +118,24 @@ RECORDED_PACKAGES = (
     "pandas",
     "matplotlib",
 )
-#: Modules imported, silently, in each kernel before its notebook runs (when installed):
-#: the kernel is started ahead of time, so this happens while the worker is busy elsewhere.
-#: Only modules whose import changes nothing a notebook can observe belong here: not
-#: ``matplotlib.pyplot`` (it picks the backend and hooks into IPython), not the package's
-#: own modules (``analysis.charts`` chooses a backend when imported).
-KERNEL_PRELOAD = ("numpy", "pandas", "matplotlib")
 #: Used for SOURCE_DATE_EPOCH when the data carry no publication date (1980-01-01).
 FALLBACK_EPOCH = 315532800
 
 
 class BuildLocked(RuntimeError):
     """Another build holds the output folder's lock (exit code 3)."""
+
+
+class OutputFolderError(RuntimeError):
+    """The output folder cannot be created or written to (exit code 2)."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """The build received a signal that stops it (exit code 128 + the signal's number)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 # --------------------------------------------------------------------------------------
@@ -109,8 +165,9 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Execute the report notebooks and render them as HTML and PDF, in French and English. "
         "Variants whose inputs did not change are skipped. Exit codes: 0 done, 1 a report "
-        "failed, 2 invalid option or parameter (nothing built), 3 another build is using "
-        "the output folder."
+        "failed, 2 invalid option, parameter or output folder (nothing built), 3 another "
+        "build is using the output folder, 130 interrupted (Ctrl-C), 143 terminated "
+        "(SIGTERM)."
     )
     parser.add_argument(
         "--report",
@@ -239,7 +296,6 @@ class BuildConfig:
         jobs: Maximum number of worker processes.
         force: Rebuild variants that are up to date.
         quiet: One line per finished variant instead of the live display.
-        warm_kernels: Start each worker's next kernel ahead of time.
     """
 
     reports: list[Report]
@@ -252,7 +308,6 @@ class BuildConfig:
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     force: bool = False
     quiet: bool = False
-    warm_kernels: bool = True
 
 
 def load_params_file(
@@ -440,10 +495,10 @@ def data_hash(data_dir: Path) -> str:
 
 
 def file_hash(path: Path) -> str:
-    """Return the SHA-256 of a file, or ``missing``."""
+    """Return the SHA-256 of a file, or ``missing`` when it cannot be read."""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
+    except (OSError, ValueError):
         return "missing"
 
 
@@ -511,33 +566,87 @@ def current_inputs(config: BuildConfig) -> Inputs:
     )
 
 
-def load_manifest(out_dir: Path) -> dict[str, Any]:
-    """Return the manifest of ``out_dir`` (an empty one if absent or unreadable)."""
+def load_manifest(out_dir: Path) -> tuple[dict[str, Any], str | None]:
+    """Return the manifest of ``out_dir`` and, when it cannot be used, why.
+
+    A manifest that is missing, is not JSON or has an entry of the wrong shape counts as
+    absent (an empty manifest): every variant is then rebuilt.
+    """
     try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"variants": {}}
+        text = (out_dir / MANIFEST).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {"variants": {}}, None
+    except OSError as error:
+        return {"variants": {}}, f"cannot be read: {error.strerror or error}"
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {"variants": {}}, "it is not valid JSON"
     if not isinstance(data, dict) or not isinstance(data.get("variants"), dict):
-        return {"variants": {}}
-    return data
+        return {"variants": {}}, "it has no 'variants' object"
+    for key, entry in data["variants"].items():
+        problem = _entry_problem(entry)
+        if problem:
+            return {"variants": {}}, f"entry {key!r}: {problem}"
+    return data, None
+
+
+def _entry_problem(entry: object) -> str | None:
+    """What makes a manifest entry unusable, or None (see :func:`_manifest_entry`)."""
+    if not isinstance(entry, dict):
+        return "not an object"
+    inputs, outputs = entry.get("inputs"), entry.get("outputs")
+    if not isinstance(inputs, dict) or not isinstance(inputs.get("combined"), str):
+        return "'inputs' is not an object with a 'combined' hash"
+    if not isinstance(outputs, dict):
+        return "'outputs' is not an object"
+    for kind, output in outputs.items():
+        if not (
+            isinstance(output, dict)
+            and isinstance(output.get("path"), str)
+            and isinstance(output.get("sha256"), str)
+        ):
+            return f"output {kind!r} is not an object with a 'path' and a 'sha256'"
+    return None
 
 
 def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
     """Write the manifest atomically, keys sorted (only timings vary between builds)."""
     text = json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-    target = out_dir / MANIFEST
-    temporary = out_dir / f".{MANIFEST}.{os.getpid()}.tmp"
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, target)
+    write_atomically({out_dir / MANIFEST: text.encode("utf-8")})
+
+
+def write_atomically(files: Mapping[Path, bytes]) -> None:
+    """Write files so that none is ever seen half-written.
+
+    Each file is first written in full (and flushed to disk) to a temporary file beside it,
+    ``.<name>.<pid>.tmp``; only when every one is ready are they moved into place, each with
+    an atomic rename. Temporary files are removed whatever happens.
+    """
+    temporaries: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            temporaries.append((temporary, path))
+            with temporary.open("wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+        for temporary, path in temporaries:
+            os.replace(temporary, path)
+    finally:
+        for temporary, _ in temporaries:
+            temporary.unlink(missing_ok=True)
 
 
 def is_up_to_date(
     entry: Mapping[str, Any] | None, hashes: Mapping[str, str], formats: Iterable[str], out: Path
 ) -> bool:
     """Whether a manifest entry matches the inputs and every wanted output is intact."""
-    if not entry or entry.get("inputs", {}).get("combined") != hashes["combined"]:
+    if not entry or entry["inputs"]["combined"] != hashes["combined"]:
         return False
-    outputs = entry.get("outputs", {})
+    outputs = entry["outputs"]
     for kind in ("ipynb", *formats):
         recorded = outputs.get(kind)
         if not recorded or file_hash(out / recorded["path"]) != recorded["sha256"]:
@@ -566,31 +675,63 @@ def package_versions() -> dict[str, str]:
 
 @contextmanager
 def build_lock(out_dir: Path) -> Iterator[None]:
-    """Hold ``<out>/.build.lock`` for the whole build (``fcntl.flock``, released on exit).
+    """Hold ``<out>/.build.lock`` for the whole build; remove it when the build ends.
+
+    The lock is ``fcntl.flock`` on the file, so the system releases it when the process
+    ends, however it ends. The file is removed while still locked; a build that opened it
+    just before checks, once it holds the lock, that the file it locked is still the one in
+    the folder, and starts over otherwise.
 
     Raises:
         BuildLocked: when another process holds it.
+        OutputFolderError: when the folder cannot be created or written to.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / LOCK_FILE
-    handle = path.open("a+")
+    shown = _shown(out_dir)
+    hint = "choose another with --out"
     try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputFolderError(
+            f"the output folder {shown} is a file, not a folder; {hint}"
+        ) from None
+    except OSError as error:
+        raise OutputFolderError(
+            f"cannot create the output folder {shown}: {error.strerror or error}; {hint}"
+        ) from None
+    path = out_dir / LOCK_FILE
+    while True:
+        try:
+            handle = path.open("a+")
+        except OSError as error:
+            raise OutputFolderError(
+                f"cannot write to the output folder {shown}: {error.strerror or error}; {hint}"
+            ) from None
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip()
+            handle.close()
             who = f" (process {holder})" if holder.isdigit() else ""
             raise BuildLocked(
-                f"another build is writing to {_shown(out_dir)}{who}; wait for it to finish"
+                f"another build is writing to {shown}{who}; wait for it to finish"
                 f" or choose another folder with --out (lock: {_shown(path)})"
             ) from None
+        try:
+            current = os.stat(path).st_ino
+        except FileNotFoundError:
+            current = None
+        if current == os.fstat(handle.fileno()).st_ino:
+            break
+        handle.close()  # removed by the build that held it: lock the new file instead
+    try:
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
         yield
     finally:
+        path.unlink(missing_ok=True)
         handle.close()
 
 
@@ -614,6 +755,10 @@ def _remove_stale_temporaries(out_dir: Path) -> None:
 # --------------------------------------------------------------------------------------
 
 
+#: States a variant does not leave once reached.
+FINAL_STATES = frozenset({"done", "up to date", "failed"})
+
+
 @dataclass
 class Status:
     """What the display shows for one variant."""
@@ -631,6 +776,8 @@ class Status:
             return f"{self.state} {self.detail}"
         if self.state == "failed" and self.detail:
             return f"failed: {self.detail}"
+        if self.detail:
+            return f"{self.state} ({self.detail})"
         return self.state
 
 
@@ -641,6 +788,7 @@ class Progress:
         self.statuses = {key: Status() for key in keys}
         self.console = console
         self.width = max((len(key) for key in keys), default=0)
+        self.caption = ""
         self._live = None
         if live:
             from rich.live import Live
@@ -658,6 +806,7 @@ class Progress:
             self._live.__exit__(*exc)
 
     def _table(self) -> Any:
+        from rich.console import Group
         from rich.table import Table
         from rich.text import Text
 
@@ -669,7 +818,7 @@ class Progress:
             if status.started is not None and status.state in {"executing", "rendering"}:
                 clock = f"{now - status.started:.0f} s"
             table.add_row(key, Text(status.text(), style=styles.get(status.state, "")), clock)
-        return table
+        return Group(Text(self.caption, style="dim"), table) if self.caption else table
 
     def update(self, key: str, state: str, detail: str = "", seconds: float | None = None) -> None:
         """Record a new state for ``key`` and show it."""
@@ -681,6 +830,14 @@ class Progress:
             self._live.update(self._table())
         elif state in {"done", "up to date", "failed"}:
             self.console.print(f"{key:<{self.width}}  {status.text()}", highlight=False)
+
+    def note(self, text: str) -> None:
+        """Say what the build is doing: above the table, or as a line of its own."""
+        if self._live is not None:
+            self.caption = text
+            self._live.update(self._table())
+        else:
+            self.console.print(text, highlight=False)
 
     def tick(self) -> None:
         """Refresh the elapsed times."""
@@ -700,17 +857,84 @@ def _wants_live(console: Any, quiet: bool) -> bool:
 
 
 # --------------------------------------------------------------------------------------
+# Signals
+# --------------------------------------------------------------------------------------
+
+#: Signals that stop a build cleanly: Ctrl-C, ``kill`` and a closed terminal.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class _Signals:
+    """Turns the stop signals into :class:`Interrupted`, raised in the build's thread.
+
+    Only the first signal counts: one arriving while the build cleans up after it is
+    ignored. Within :meth:`deferred` the exception waits for the end of the block, so that
+    a variant's files and its manifest entry are written together or not at all.
+    """
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self._deferring = 0
+        self._pending = False
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        del frame
+        if self.received is not None:
+            return
+        self.received = signum
+        if self._deferring:
+            self._pending = True
+            return
+        raise Interrupted(signum)
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        """Handle the stop signals (only possible, and only needed, in the main thread)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {signum: signal.signal(signum, self._handle) for signum in STOP_SIGNALS}
+        try:
+            yield
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Hold a stop signal until the block has finished."""
+        self._deferring += 1
+        try:
+            yield
+        finally:
+            self._deferring -= 1
+        if not self._deferring and self._pending and self.received is not None:
+            self._pending = False
+            raise Interrupted(self.received)
+
+
+# --------------------------------------------------------------------------------------
 # The build
 # --------------------------------------------------------------------------------------
 
 
 @dataclass
 class Outcome:
-    """Result of :func:`run_build`, for tests and callers."""
+    """Result of :func:`build`, for tests and callers.
+
+    Attributes:
+        exit_code: See the module's documentation.
+        statuses: What happened to each variant (``done``, ``up to date``, ``failed``...).
+        results: The result of each variant that ran (its files already written).
+        retried: Variants run a second time because another variant's worker died.
+        failed_notebooks: Where the executed notebook of each failed variant was written.
+    """
 
     exit_code: int
     statuses: dict[str, Status]
     results: dict[str, Any] = field(default_factory=dict)
+    retried: list[str] = field(default_factory=list)
+    failed_notebooks: dict[str, Path] = field(default_factory=dict)
 
 
 def kernel_environment(config: BuildConfig, epoch: int) -> dict[str, str]:
@@ -725,48 +949,67 @@ def kernel_environment(config: BuildConfig, epoch: int) -> dict[str, str]:
     }
 
 
-def _preload_code(modules: Sequence[str]) -> str:
-    names = ", ".join(repr(name) for name in modules)
-    return (
-        f"for __module in ({names},):\n"
-        "    try:\n"
-        "        __import__(__module)\n"
-        "    except Exception:\n"
-        "        pass\n"
-        "del __module\n"
-    )
-
-
-def run_build(config: BuildConfig, console: Any = None) -> int:
+def run_build(config: BuildConfig, console: Any = None, executor: Executor | None = None) -> int:
     """Build the configured variants; print progress and a summary; return the exit code."""
-    return build(config, console).exit_code
+    return build(config, console, executor).exit_code
 
 
-def build(config: BuildConfig, console: Any = None) -> Outcome:
-    """Build the configured variants and return what happened to each one."""
+def build(config: BuildConfig, console: Any = None, executor: Executor | None = None) -> Outcome:
+    """Build the configured variants and return what happened to each one.
+
+    Args:
+        config: What to build, and where.
+        console: A ``rich`` console for progress and the summary (default: standard output).
+        executor: Where the variants run: any :class:`concurrent.futures.Executor` (a thread
+            pool, a cluster's executor...), started and shut down by the caller. Default:
+            ``config.jobs`` worker processes of the build's own, which end with the build
+            and whose variants are retried once on a fresh worker when another variant's
+            worker dies.
+    """
     started = time.perf_counter()
     console = console or _console()
-    out_dir = config.out_dir
-    variants = plan(config)
-    for report in config.reports:
-        notebook = config.notebooks_dir / report.notebook
-        if not notebook.is_file():
-            print(f"error: report {report.name!r}: notebook {notebook} not found", file=sys.stderr)
+    signals = _Signals()
+    with signals.active():
+        try:
+            for report in config.reports:
+                notebook = config.notebooks_dir / report.notebook
+                if not notebook.is_file():
+                    print(
+                        f"error: report {report.name!r}: notebook {notebook} not found",
+                        file=sys.stderr,
+                    )
+                    return Outcome(EXIT_USAGE, {})
+            with build_lock(config.out_dir):
+                return _build_locked(config, console, started, executor, signals)
+        except BuildLocked as error:
+            print(f"error: {error}", file=sys.stderr)
+            return Outcome(EXIT_LOCKED, {})
+        except OutputFolderError as error:
+            print(f"error: {error}", file=sys.stderr)
             return Outcome(EXIT_USAGE, {})
-    try:
-        with build_lock(out_dir):
-            return _build_locked(config, variants, console, started)
-    except BuildLocked as error:
-        print(f"error: {error}", file=sys.stderr)
-        return Outcome(EXIT_LOCKED, {})
+        except Interrupted as stop:
+            name = signal.Signals(stop.signum).name
+            console.print(f"interrupted ({name}): no file was left half-written", highlight=False)
+            return Outcome(128 + stop.signum, {})
 
 
 def _build_locked(
-    config: BuildConfig, variants: list[Variant], console: Any, started: float
+    config: BuildConfig,
+    console: Any,
+    started: float,
+    executor: Executor | None,
+    signals: _Signals,
 ) -> Outcome:
     out_dir = config.out_dir
+    variants = plan(config)
     _remove_stale_temporaries(out_dir)
-    manifest = load_manifest(out_dir)
+    manifest, problem = load_manifest(out_dir)
+    if problem:
+        print(
+            f"warning: {_shown(out_dir / MANIFEST)} is ignored ({problem}); its reports are"
+            " rebuilt",
+            file=sys.stderr,
+        )
     inputs = current_inputs(config)
     hashes = {
         v.key: inputs.for_variant(v, config.notebooks_dir / v.report.notebook) for v in variants
@@ -779,8 +1022,7 @@ def _build_locked(
             manifest["variants"].get(v.key), hashes[v.key], config.formats, out_dir
         )
     ]
-    keys = [v.key for v in variants]
-    progress = Progress(keys, console, _wants_live(console, config.quiet))
+    progress = Progress([v.key for v in variants], console, _wants_live(console, config.quiet))
     outcome = Outcome(EXIT_OK, progress.statuses)
     with progress:
         for variant in variants:
@@ -788,12 +1030,17 @@ def _build_locked(
                 progress.update(variant.key, "up to date")
         if stale:
             try:
+                progress.note(
+                    f"{len(stale)} to build, {len(variants) - len(stale)} up to date;"
+                    f" checking the data in {_shown(config.data_dir)}{os.sep}"
+                )
                 if _data_is_valid(config.data_dir):
-                    _execute(config, stale, hashes, manifest, progress, outcome)
+                    recorder = _Recorder(config, stale, hashes, manifest, progress, outcome)
+                    _execute(recorder, executor, signals)
                 else:
                     outcome.exit_code = EXIT_FAILED
-            except KeyboardInterrupt:
-                outcome.exit_code = EXIT_INTERRUPTED
+            except Interrupted as stop:
+                outcome.exit_code = 128 + stop.signum
     _summary(console, config, outcome, time.perf_counter() - started)
     return outcome
 
@@ -810,217 +1057,307 @@ def _data_is_valid(data_dir: Path) -> bool:
     return not problems
 
 
-@dataclass
-class _Batch:
-    """The variants a build executes, and where their results go."""
+class _Recorder:
+    """Writes each finished variant's files and manifest entry, and shows its state."""
 
-    config: BuildConfig
-    variants: dict[str, Variant]
-    tasks: dict[str, Any]
-    hashes: dict[str, dict[str, str]]
-    manifest: dict[str, Any]
-    versions: dict[str, str]
-    epoch: int
-    env: dict[str, str]
-    progress: Progress
-    outcome: Outcome
+    def __init__(
+        self,
+        config: BuildConfig,
+        stale: list[Variant],
+        hashes: dict[str, dict[str, str]],
+        manifest: dict[str, Any],
+        progress: Progress,
+        outcome: Outcome,
+    ) -> None:
+        self.config = config
+        self.variants = {variant.key: variant for variant in stale}
+        self.hashes = hashes
+        self.manifest = manifest
+        self.progress = progress
+        self.outcome = outcome
+        self.versions = package_versions()
+        self.epoch = source_date_epoch(config.data_dir)
+        self.env = kernel_environment(config, self.epoch)
+        self.created = datetime.fromtimestamp(self.epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    def record(self, key: str, result: Any) -> None:
-        """Show a finished variant; add a successful one to the manifest at once."""
-        self.outcome.results[key] = result
-        if result.ok:
-            self.progress.update(key, "done", seconds=result.timings.get("total", 0.0))
-            self.manifest["variants"][key] = _manifest_entry(
-                self.variants[key],
-                self.hashes[key],
-                result,
-                self.versions,
-                self.epoch,
-                self.config,
-            )
-            write_manifest(self.config.out_dir, self.manifest)
-        else:
-            self.outcome.exit_code = EXIT_FAILED
-            self.progress.update(key, "failed", _failure_text(result))
+    def task(self, key: str) -> Any:
+        """The work of one variant, for a worker."""
+        from analysis.build.execute import VariantTask
 
-
-def _execute(
-    config: BuildConfig,
-    stale: list[Variant],
-    hashes: dict[str, dict[str, str]],
-    manifest: dict[str, Any],
-    progress: Progress,
-    outcome: Outcome,
-) -> None:
-    import multiprocessing
-    import shutil
-    import tempfile
-
-    from analysis.build import execute as render
-
-    epoch = source_date_epoch(config.data_dir)
-    created = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    env = kernel_environment(config, epoch)
-    tasks = {
-        variant.key: render.VariantTask(
-            key=variant.key,
-            # The worker names the files after it: each edition writes its own.
+        variant = self.variants[key]
+        return VariantTask(
+            key=key,
+            # Files are named after the edition: each edition has its own.
             report=variant.stem,
             lang=variant.lang,
-            notebook=str((config.notebooks_dir / variant.report.notebook).resolve()),
+            notebook=str((self.config.notebooks_dir / variant.report.notebook).resolve()),
             parameters=variant.parameters,
-            formats=config.formats,
-            out_dir=str(config.out_dir.resolve()),
+            formats=self.config.formats,
             author=variant.report.author,
-            created=created,
-            kernel_env=env,
+            created=self.created,
+            kernel_env=self.env,
+            output_path=f"{variant.lang}/{variant.stem}.ipynb",
+            failed_path=f"{FAILED_DIR}/{variant.lang}/{variant.stem}.ipynb",
         )
-        for variant in stale
-    }
-    batch = _Batch(
-        config=config,
-        variants={variant.key: variant for variant in stale},
-        tasks=tasks,
-        hashes=hashes,
-        manifest=manifest,
-        versions=package_versions(),
-        epoch=epoch,
-        env=env,
-        progress=progress,
-        outcome=outcome,
-    )
-    context = _worker_context(multiprocessing)
-    forked = context.get_start_method() == "forkserver"
-    # Kernels' sockets live here; removed even when workers are stopped short.
-    runtime = tempfile.mkdtemp(prefix="biotech-report-")
-    try:
-        _run_pool(context, batch, runtime)
-    except KeyboardInterrupt:
-        if forked:
-            _stop_fork_server(kill=True)
-        raise
-    finally:
-        shutil.rmtree(runtime, ignore_errors=True)
-    if forked:
-        _stop_fork_server()
 
+    def record(self, result: Any) -> None:
+        """Write a finished variant's files (or its failed notebook) and show its state.
 
-def _run_pool(context: Any, batch: _Batch, runtime: str) -> None:
-    import multiprocessing
-    import queue as queue_module
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
-    from analysis.build import execute as render
-
-    config = batch.config
-    pending = context.Value("i", len(batch.tasks))
-    # The manager is a small spawned process of its own: it does not wait for the fork
-    # server's imports, and an early Ctrl-C does not leave it half-started.
-    with multiprocessing.get_context("spawn").Manager() as manager:
-        messages = manager.Queue()
-        pool = ProcessPoolExecutor(
-            max_workers=max(1, min(config.jobs, len(batch.tasks))),
-            mp_context=context,
-            initializer=render.init_worker,
-            initargs=(
-                messages,
-                pending,
-                batch.env,
-                str(config.notebooks_dir.resolve()),
-                _preload_code(KERNEL_PRELOAD),
-                config.warm_kernels,
-                runtime,
-            ),
-        )
-        try:
-            futures = {
-                pool.submit(render.run_variant, task): key for key, task in batch.tasks.items()
+        Files, then the manifest entry, are written with :func:`write_atomically`; the
+        outputs stay those of the last successful build when the variant failed.
+        """
+        key = result.key
+        variant = self.variants[key]
+        out = self.config.out_dir
+        failed_path = out / FAILED_DIR / variant.lang / f"{variant.stem}.ipynb"
+        if result.ok:
+            folder = out / variant.lang
+            files = {folder / f"{variant.stem}.{kind}": data for kind, data in result.files.items()}
+            outputs = {
+                kind: {
+                    "path": path.relative_to(out).as_posix(),
+                    "sha256": hashlib.sha256(files[path]).hexdigest(),
+                }
+                for kind, path in zip(result.files, files, strict=True)
             }
-            waiting = set(futures)
-            while waiting:
-                done, waiting = wait(waiting, timeout=0.125, return_when=FIRST_COMPLETED)
-                _drain(messages, batch.progress, queue_module)
-                for future in done:
-                    key = futures[future]
-                    try:
-                        result = future.result()
-                    except Exception as error:  # noqa: BLE001 - a crashed worker
-                        result = render.VariantResult(
-                            key=key, ok=False, stage="worker", error=f"{error!r}"
-                        )
-                    batch.record(key, result)
-                batch.progress.tick()
-            _drain(messages, batch.progress, queue_module)
-        except KeyboardInterrupt:
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+            self.manifest["variants"][key] = _manifest_entry(
+                variant, self.config, self.hashes[key], outputs, result.timings, self.versions
+            ) | {"source_date_epoch": self.epoch}
+            write_atomically(files)
+            failed_path.unlink(missing_ok=True)
+            write_manifest(out, self.manifest)
+            self.progress.update(key, "done", seconds=result.timings.get("total", 0.0))
         else:
-            pool.shutdown(wait=True)
+            if result.failed_notebook is not None:
+                write_atomically({failed_path: result.failed_notebook})
+                self.outcome.failed_notebooks[key] = failed_path
+            self.outcome.exit_code = EXIT_FAILED
+            self.progress.update(key, "failed", _failure_text(result))
+        # The bytes are on disk: do not keep every report in memory until the build ends.
+        result.files, result.failed_notebook = {}, None
+        self.outcome.results[key] = result
 
 
-def _worker_context(multiprocessing: Any) -> Any:
-    """Where workers come from: a fork server that imported the heavy modules once.
+def _execute(recorder: _Recorder, executor: Executor | None, signals: _Signals) -> None:
+    keys = list(recorder.variants)
+    progress = recorder.progress
+    if executor is not None:
+        progress.note(f"building {len(keys)} on {type(executor).__name__}")
+        _run_on_executor(executor, keys, recorder, signals)
+        return
+    jobs = max(1, min(recorder.config.jobs, len(keys)))
+    progress.note(f"building {len(keys)} with {jobs} worker process{'es' if jobs > 1 else ''}")
+    _run_on_own_pool(keys, jobs, recorder, signals)
 
-    Forking from it spares each worker a second or two of imports; it holds one thread
-    only, so forking is safe. Platforms without fork servers spawn fresh workers.
+
+def _worker_failure(key: str, error: BaseException, detail: str = "") -> Any:
+    from analysis.build.execute import VariantResult
+
+    text = detail or f"{type(error).__name__}: {error}".splitlines()[0]
+    return VariantResult(key=key, ok=False, stage="worker", error=text)
+
+
+def _run_on_executor(
+    executor: Executor, keys: list[str], recorder: _Recorder, signals: _Signals
+) -> None:
+    """Run every variant on a caller's executor, recording each as it finishes."""
+    from concurrent.futures import FIRST_COMPLETED
+    from concurrent.futures import wait as futures_wait
+
+    from analysis.build.execute import run_variant
+
+    futures = {executor.submit(run_variant, recorder.task(key)): key for key in keys}
+    for key in keys:
+        recorder.progress.update(key, "submitted")
+    waiting = set(futures)
+    try:
+        while waiting:
+            done, waiting = futures_wait(waiting, timeout=0.125, return_when=FIRST_COMPLETED)
+            for future in done:
+                key = futures[future]
+                error = future.exception()
+                result = future.result() if error is None else _worker_failure(key, error)
+                with signals.deferred():
+                    recorder.record(result)
+            recorder.progress.tick()
+    except Interrupted:
+        for future in waiting:
+            future.cancel()
+        raise
+
+
+def _run_on_own_pool(keys: list[str], jobs: int, recorder: _Recorder, signals: _Signals) -> None:
+    """Run every variant on worker processes of the build's own.
+
+    Kernels' files and the progress socket live in a private temporary folder, removed
+    whatever happens. When a worker dies, the pool breaks and every variant in flight
+    fails with it: the variant whose worker died is reported, the others are run again
+    once, on a fresh pool.
     """
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["analysis.build.worker_preload"])
-    return context
+    import shutil
+    import socket
+    import tempfile
+
+    runtime = tempfile.mkdtemp(prefix="biotech-report-")
+    address = os.path.join(runtime, "progress")
+    channel = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        channel.bind(address)
+        channel.setblocking(False)
+        attempts = dict.fromkeys(keys, 0)
+        todo = list(keys)
+        while todo:
+            todo = _pool_round(todo, jobs, runtime, channel, attempts, recorder, signals)
+    finally:
+        channel.close()
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
-def _stop_fork_server(kill: bool = False) -> None:
-    """Stop the fork server, so the next build forks from freshly imported code.
+def _pool_round(
+    todo: list[str],
+    jobs: int,
+    runtime: str,
+    channel: Any,
+    attempts: dict[str, int],
+    recorder: _Recorder,
+    signals: _Signals,
+) -> list[str]:
+    """Run ``todo`` on a fresh pool; return the variants to run again on another one."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, ProcessPoolExecutor
+    from concurrent.futures import wait as futures_wait
 
-    Waiting for it also makes its processor time count among this process's children.
-    On an interrupt it is killed first: it must not fork workers for a build that ended.
-    """
-    import signal
-    from multiprocessing import forkserver
+    from analysis.build.execute import init_worker, run_variant
 
-    server = getattr(forkserver, "_forkserver", None)
-    pid = getattr(server, "_forkserver_pid", None)
-    if kill and pid:
+    # Spawned workers: a fresh interpreter each, with no thread or lock of this process.
+    context = multiprocessing.get_context("spawn")
+    before = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(
+        max_workers=min(jobs, len(todo)),
+        mp_context=context,
+        initializer=init_worker,
+        initargs=(os.getpid(), runtime, channel.getsockname()),
+    )
+    started: dict[str, int] = {}  # variant -> process id of the worker that took it
+    broken: list[str] = []
+    try:
+        futures = {pool.submit(run_variant, recorder.task(key)): key for key in todo}
+        # The pool starts its workers while tasks are submitted: these are all of them.
+        workers = {p.pid: p for p in multiprocessing.active_children() if p not in before}
+        waiting = set(futures)
+        while waiting:
+            done, waiting = futures_wait(waiting, timeout=0.125, return_when=FIRST_COMPLETED)
+            _drain(channel, recorder.progress, started)
+            for future in done:
+                key = futures[future]
+                error = future.exception()
+                if isinstance(error, BrokenExecutor):
+                    broken.append(key)
+                    continue
+                result = future.result() if error is None else _worker_failure(key, error)
+                with signals.deferred():
+                    recorder.record(result)
+            recorder.progress.tick()
+    except Interrupted:
+        _stop_workers(set(multiprocessing.active_children()) - before)
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    with signals.deferred():
+        return _after_breakage(broken, started, workers, attempts, recorder)
+
+
+def _after_breakage(
+    broken: list[str],
+    started: dict[str, int],
+    workers: dict[int, Any],
+    attempts: dict[str, int],
+    recorder: _Recorder,
+) -> list[str]:
+    """Report the variants whose worker died; return the others, to run again."""
+    # The pool stops its remaining workers with SIGTERM (a worker exits 128 + 15 on it):
+    # any other end is the death that broke the pool.
+    stopped = {-signal.SIGTERM, 128 + signal.SIGTERM}
+    again = []
+    for key in broken:
+        pid = started.get(key)
+        code = workers[pid].exitcode if pid in workers else None
+        if pid is not None and code is not None and code not in stopped:
+            detail = f"its worker process died ({_describe_exit(code)})"
+            recorder.record(_worker_failure(key, RuntimeError(), detail))
+        elif pid is not None and attempts[key] >= 1:
+            detail = "its worker process was stopped twice when other workers died"
+            recorder.record(_worker_failure(key, RuntimeError(), detail))
+        elif pid is None and not started:
+            codes = sorted({_describe_exit(p.exitcode) for p in workers.values()})
+            detail = f"no worker process could start ({', '.join(codes)})"
+            recorder.record(_worker_failure(key, RuntimeError(), detail))
+        else:
+            if pid is not None:
+                attempts[key] += 1
+                recorder.outcome.retried.append(key)
+            recorder.progress.update(key, "queued", "again, on a fresh worker")
+            again.append(key)
+    return again
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "still running"
+    if code < 0:
         try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-    stop = getattr(server, "_stop", None)
-    if stop is not None:
-        stop()
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
 
 
-def _drain(messages: Any, progress: Progress, queue_module: Any) -> None:
+def _stop_workers(processes: Iterable[Any], grace: float = 5.0) -> None:
+    """Stop worker processes: SIGTERM (they end their kernels), then SIGKILL if need be."""
+    processes = list(processes)
+    for process in processes:
+        process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.exitcode is None:
+            process.kill()
+            process.join()
+
+
+def _drain(channel: Any, progress: Progress, started: dict[str, int]) -> None:
+    """Read the workers' progress messages: ``[key, state, detail, pid]``."""
     while True:
         try:
-            key, state, detail = messages.get_nowait()
-        except queue_module.Empty:
+            message = channel.recv(65536)
+        except BlockingIOError:
             return
-        if state in {"executing", "rendering"} and progress.statuses[key].state not in {
-            "done",
-            "failed",
-        }:
+        try:
+            key, state, detail, pid = json.loads(message)
+        except ValueError:
+            continue
+        started.setdefault(key, pid)
+        status = progress.statuses.get(key)
+        if state in {"executing", "rendering"} and status and status.state not in FINAL_STATES:
             progress.update(key, state, detail)
 
 
 def _failure_text(result: Any) -> str:
     if result.cell is not None:
         return f"cell {result.cell}: {result.error}"
-    stage = {"execute": "execution", "html": "HTML", "pdf": "PDF", "write": "writing"}
+    if result.stage == "worker":
+        return result.error
+    stage = {"execute": "execution", "html": "HTML", "pdf": "PDF"}
     return f"{stage.get(result.stage, result.stage)}: {result.error}"
 
 
 def _manifest_entry(
     variant: Variant,
-    hashes: dict[str, str],
-    result: Any,
-    versions: dict[str, str],
-    epoch: int,
     config: BuildConfig,
+    hashes: dict[str, str],
+    outputs: dict[str, dict[str, str]],
+    timings: dict[str, float],
+    versions: dict[str, str],
 ) -> dict[str, Any]:
     notebook = config.notebooks_dir / variant.report.notebook
     try:
@@ -1035,10 +1372,9 @@ def _manifest_entry(
         "edition": variant.report.edition(variant.parameters),
         "formats": list(config.formats),
         "inputs": hashes,
-        "outputs": result.outputs,
-        "source_date_epoch": epoch,
+        "outputs": outputs,
         "versions": versions,
-        "timings": result.timings,
+        "timings": timings,
     }
 
 
@@ -1060,12 +1396,17 @@ def _summary(console: Any, config: BuildConfig, outcome: Outcome, seconds: float
             continue
         lang, report = key.split("/", 1)
         console.print(f"failed: report {report} ({lang}), {_failure_text(result)}", highlight=False)
-        if result.failed_notebook:
-            console.print(
-                f"  executed notebook: {_shown(Path(result.failed_notebook))}", highlight=False
-            )
-    if outcome.exit_code == EXIT_INTERRUPTED:
+        if key in outcome.failed_notebooks:
+            shown = _shown(outcome.failed_notebooks[key])
+            console.print(f"  executed notebook: {shown}", highlight=False)
+    if outcome.retried:
         console.print(
-            "interrupted: finished reports were kept, no file was left half-written",
+            "run again on a fresh worker after another worker died: " + ", ".join(outcome.retried),
+            highlight=False,
+        )
+    if outcome.exit_code > 128:
+        name = signal.Signals(outcome.exit_code - 128).name
+        console.print(
+            f"interrupted ({name}): finished reports were kept, no file was left half-written",
             highlight=False,
         )
