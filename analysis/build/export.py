@@ -18,6 +18,24 @@ from analysis import paths
 from analysis.present import messages
 from analysis.present.display import ATTACHMENT_MIMETYPE
 
+__all__ = [
+    "Attachment",
+    "PARAMETER_TAGS",
+    "PageContext",
+    "REMOVE_TAG",
+    "STATIC_DIR",
+    "TEMPLATES_DIR",
+    "TEMPLATE_NAME",
+    "css_content",
+    "finish_html",
+    "inspect_parameters",
+    "install_parameter_inspection",
+    "load_messages",
+    "notebook_to_html",
+    "page_css",
+]
+
+
 TEMPLATES_DIR = paths.PACKAGE_DIR / "present" / "templates"
 STATIC_DIR = paths.PACKAGE_DIR / "present" / "static"
 #: nbconvert template (a folder of ``TEMPLATES_DIR``) used for every report.

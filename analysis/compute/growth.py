@@ -37,6 +37,27 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
+__all__ = [
+    "Bound",
+    "Bounded",
+    "Direction",
+    "Interval",
+    "Number",
+    "QUALIFIERS",
+    "annual_rate",
+    "cagr",
+    "half_unit",
+    "implied_start",
+    "interval",
+    "project",
+    "ratio_range",
+    "split",
+    "supported_digits",
+    "supported_ratio",
+    "years_between",
+]
+
+
 Direction = Literal["none", "lower", "upper", "mixed"]
 Bound = Literal["exact", "lower", "upper", "approx"]
 

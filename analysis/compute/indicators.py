@@ -53,6 +53,53 @@ from analysis.data.load import Dataset
 from analysis.present import formatting
 from analysis.present.messages import catalogue, check_lang, t
 
+__all__ = [
+    "BOILERPLATE",
+    "CLUSTER_METRICS",
+    "Clusters",
+    "Ecosystem",
+    "EuShares",
+    "Event",
+    "FactNotFound",
+    "Funding",
+    "Indicator",
+    "Jobs",
+    "MARKET",
+    "MarketCheck",
+    "PARTNERSHIP",
+    "SECTOR",
+    "STATED",
+    "STATED_WORDS",
+    "Scenario",
+    "Selection",
+    "SizeSensitivity",
+    "Timeline",
+    "Trade",
+    "VERDICTS",
+    "assumption",
+    "check_ds",
+    "clusters",
+    "ecosystem",
+    "eu_shares",
+    "funding",
+    "horizon_words",
+    "indicator_frame",
+    "jobs",
+    "market_check",
+    "market_sentences",
+    "methodology",
+    "pp_param",
+    "ranked_facts",
+    "rate_compatible",
+    "resolve_tolerance",
+    "scenarios",
+    "select_fact",
+    "size_sensitivity",
+    "timeline",
+    "trade",
+]
+
+
 #: Sections read last when statements disagree: the standard "about" paragraph.
 BOILERPLATE = "boilerplate"
 

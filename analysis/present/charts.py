@@ -19,6 +19,21 @@ from pathlib import Path
 
 import matplotlib
 
+__all__ = [
+    "Chart",
+    "Formatter",
+    "GREY_LIGHT",
+    "INK",
+    "LIGHT_FILLS",
+    "STYLE",
+    "grouped_bars",
+    "ratio_bars",
+    "stacked_bars",
+    "timeline",
+    "trajectory",
+]
+
+
 matplotlib.use("svg")
 
 import matplotlib.pyplot as plt  # noqa: E402

@@ -39,6 +39,24 @@ from analysis.data.load import Dataset
 from analysis.present import charts, formatting
 from analysis.present.messages import check_lang, has, t
 
+__all__ = [
+    "CLUSTERS",
+    "CLUSTER_PANELS",
+    "EVENT_GROUPS",
+    "Figure",
+    "GROUP_COLOURS",
+    "KEYS",
+    "TIMELINE_EVENTS",
+    "clusters",
+    "eu_shares",
+    "funding",
+    "jobs",
+    "market",
+    "source_line",
+    "timeline",
+]
+
+
 #: The figures, in the order the reports usually show them.
 KEYS = ("funding", "jobs", "eu_shares", "market", "timeline", "clusters")
 

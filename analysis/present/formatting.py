@@ -43,6 +43,29 @@ from babel.numbers import format_decimal, format_percent
 from analysis.compute.growth import Bounded
 from analysis.present.messages import check_lang, t
 
+__all__ = [
+    "FR_GROUP",
+    "FR_UNIT_SPACE",
+    "LOCALES",
+    "MONEY_SCALES",
+    "PRECISIONS",
+    "ROUNDINGS",
+    "UNITS",
+    "elide",
+    "fmt_date",
+    "fmt_fact",
+    "fmt_money",
+    "fmt_number",
+    "fmt_percent",
+    "fmt_period",
+    "fmt_pp",
+    "fmt_quantity",
+    "fmt_ratio",
+    "fmt_value",
+    "rounding_for",
+]
+
+
 #: The Babel locale of each language.
 LOCALES = {"fr": "fr_BE", "en": "en_GB"}
 
