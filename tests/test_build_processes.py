@@ -220,9 +220,9 @@ def test_dead_worker_fails_its_variant_only_and_the_other_runs_again(tmp_path):
 
     assert killed, text
     assert outcome.exit_code == 1
-    assert outcome.statuses["fr/sleepy_a"].state == "failed"
-    assert outcome.statuses["fr/sleepy_b"].state == "done"
-    assert outcome.retried == ["fr/sleepy_b"]
+    assert outcome.statuses["fr/sleepy_a"].state == "failed", text
+    assert outcome.statuses["fr/sleepy_b"].state == "done", text
+    assert outcome.retried == ["fr/sleepy_b"], text
     assert "1 built, 0 up to date, 1 failed in " in text
     assert "failed: report sleepy_a (fr), its worker process died (killed by SIGKILL)" in text
     assert "run again on a fresh worker after another worker died: fr/sleepy_b" in text

@@ -1242,6 +1242,10 @@ def _pool_round(
     broken: list[str] = []
     try:
         futures = {pool.submit(run_variant, recorder.task(key)): key for key in todo}
+        # The pool watches for dead workers among those it knew when it last woke up, and a
+        # worker started by a submission may come after that: one more submission wakes it
+        # with every worker known, so that the death of any is seen at once.
+        pool.submit(os.getpid)
         # The pool starts its workers while tasks are submitted: these are all of them.
         workers = {p.pid: p for p in multiprocessing.active_children() if p not in before}
         waiting = set(futures)
