@@ -6,10 +6,14 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
+import pytest
 from fixtures.reports import FAILING, NOTEBOOKS
 from rich.console import Console
 
 from analysis.build.run import build, make_config
+
+# The build tier: builds with kernels (see conftest.py and pyproject's markers).
+pytestmark = pytest.mark.build
 
 
 def run(out, executor=None, **options):

@@ -20,6 +20,9 @@ from analysis import paths
 from analysis.build.registry import CAGR_TOLERANCE, LANG, Report, registry
 from analysis.build.run import build, make_config
 
+# The build tier: builds with kernels (see conftest.py and pyproject's markers).
+pytestmark = pytest.mark.build
+
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 REPORTS = registry([Report("bilingual", "bilingual.ipynb", "fixture", (LANG, CAGR_TOLERANCE))])
 TITLES = {

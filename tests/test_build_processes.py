@@ -27,6 +27,9 @@ from rich.console import Console
 from analysis import paths
 from analysis.build.run import build, make_config
 
+# The build tier: builds with kernels (see conftest.py and pyproject's markers).
+pytestmark = pytest.mark.build
+
 RUN_ENV = "BIOTECH_TEST_RUN"
 
 

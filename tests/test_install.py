@@ -19,6 +19,9 @@ import pytest
 
 from analysis import paths
 
+# The build tier: slow tests that build or install (pyproject.toml, markers).
+pytestmark = pytest.mark.build
+
 REPO = Path(__file__).resolve().parent.parent
 VERSION = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 #: Variables that would point the commands elsewhere than the folder under test.

@@ -1,7 +1,6 @@
 """The package's shape: the flow's folders, no import cycle, a small public surface."""
 
 import ast
-from pathlib import Path
 
 from analysis import paths
 
