@@ -8,7 +8,9 @@ import csv
 import functools
 import io
 import re
+import shutil
 import string
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -28,6 +30,8 @@ VARIANTS = [(name, lang) for name in REPORTS for lang in LANGS]
 OTHER = {"fr": "en", "en": "fr"}
 #: Reports that show claims of the audit, and so attach them.
 WITH_CLAIMS = {"sector_overview", "claims_audit"}
+#: The curated rows of a fictitious sixth text (tests/fixtures/sources).
+SIXTH_ROWS = Path(__file__).parent / "fixtures" / "sources" / "S005"
 FIGURES = {"sector_overview": 6, "atmp_partnership": 2, "claims_audit": 1}
 
 
@@ -321,3 +325,35 @@ def test_editions_as_of_two_dates_follow_the_sources_available(tmp_path):
     clusters = "The Walloon and Flemish health clusters"
     assert clusters not in headings(january) and clusters in headings(may)
     assert not (out / "en" / "sector_overview.html").exists()  # the stated edition: untouched
+
+
+def test_a_newer_source_updates_the_latest_figure_and_the_audit_calls_it_a_change(tmp_path):
+    """The sixth (fictitious) text of tests/fixtures/sources, added as the README says."""
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    for table in ("sources", "facts", "exclusions"):
+        rows = (SIXTH_ROWS / f"{table}.csv").read_text("utf-8").splitlines()[1:]
+        with (data / f"{table}.csv").open("a", encoding="utf-8") as handle:
+            handle.write("\n".join(rows) + "\n")
+    out = tmp_path / "out"
+    config = make_config(
+        reports=["sector_overview"], langs=["en"], formats=["html"], out_dir=out,
+        data_dir=data, quiet=True,
+    )  # fmt: skip
+    console = Console(file=io.StringIO(), width=200)
+    assert build(config, console).exit_code == 0, console.file.getvalue()
+    soup = soup_of(out, "sector_overview", "en")
+    clusters = next(t for t in soup.select("main table") if "BioWin" in t.find("thead").get_text())
+    members = next(r for r in clusters.select("tbody tr") if r.find("th").get_text() == "Members")
+    # The cluster table shows the latest statement: 280 members (S005, September 2024), not
+    # the 260 of S004 (May 2024) ...
+    assert squeeze(members.find_all("td")[0].get_text()) == "280"
+    # ... the older statement stays in the data appendix, and the audit calls the pair a
+    # change over time, not a conflict.
+    assert {"F004-01", "F005-01"} <= appendix_ids(soup)
+    rows = [squeeze(r.get_text(" ")) for r in soup.select("div.report-table.audit table tbody tr")]
+    # Rows citing F005-01 (the conflict inside S004 also cites it, as the figure the analysis
+    # now uses: it is left aside).
+    pairs = [r for r in rows if "F005-01" in r and not r.startswith("\u2715 conflict")]
+    assert pairs, rows
+    assert all(r.startswith("\u21bb changed over time") for r in pairs), pairs
