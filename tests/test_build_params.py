@@ -546,3 +546,20 @@ def test_template_shows_outputs_only_escaped_and_in_one_language(lang):
     assert 'alt="A chart"' in page and 'src="data:image/svg+xml;base64,' in page
     assert "http://" not in page and "https://" not in page
     assert attachments == [Attachment("d.csv", "Data", "a,b\n1,2\n")]
+
+
+def test_list_says_which_notebook_is_missing(tmp_path, capsys, monkeypatch):
+    project = tmp_path / "project"
+    # --project sets the variable for the process: restore it after the test.
+    monkeypatch.setenv(paths.PROJECT_ENV, str(project))
+    shutil.copytree(paths.DATA_DIR, project / "data")
+    (project / "notebooks").mkdir()
+    shutil.copy(paths.NOTEBOOKS_DIR / "sector_overview.ipynb", project / "notebooks")
+    code, stdout, _ = run_cli(capsys, "--project", str(project), "list")
+    assert code == 0
+    heads = [line for line in stdout.splitlines() if line and not line.startswith(" ")]
+    assert heads[:3] == [
+        "sector_overview  (notebooks/sector_overview.ipynb)",
+        "atmp_partnership  (notebooks/atmp_partnership.ipynb: missing, cannot be built)",
+        "claims_audit  (notebooks/claims_audit.ipynb: missing, cannot be built)",
+    ]

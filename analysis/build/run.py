@@ -248,7 +248,9 @@ def list_command(args: argparse.Namespace, reports: Mapping[str, Report] = REGIS
     del args
     lines = []
     for report in reports.values():
-        lines.append(f"{report.name}  (notebooks/{report.notebook})")
+        missing = not (paths.NOTEBOOKS_DIR / report.notebook).is_file()
+        where = f"notebooks/{report.notebook}" + (": missing, cannot be built" if missing else "")
+        lines.append(f"{report.name}  ({where})")
         lines.append(f"    {report.description}")
         width_name = max(len(p.name) for p in report.parameters)
         width_type = max(len(p.type_name) for p in report.parameters)
