@@ -550,11 +550,11 @@ def test_template_shows_outputs_only_escaped_and_in_one_language(lang):
 
 def test_list_says_which_notebook_is_missing(tmp_path, capsys, monkeypatch):
     project = tmp_path / "project"
-    # --project sets the variable for the process: restore it after the test.
-    monkeypatch.setenv(paths.PROJECT_ENV, str(project))
     shutil.copytree(paths.DATA_DIR, project / "data")
     (project / "notebooks").mkdir()
     shutil.copy(paths.NOTEBOOKS_DIR / "sector_overview.ipynb", project / "notebooks")
+    # --project sets the variable for the process: restore it after the test.
+    monkeypatch.setenv(paths.PROJECT_ENV, str(project))
     code, stdout, _ = run_cli(capsys, "--project", str(project), "list")
     assert code == 0
     heads = [line for line in stdout.splitlines() if line and not line.startswith(" ")]
