@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis import paths
+from analysis.parameters import LANGS
 from analysis.present import messages
 from analysis.present.display import ATTACHMENT_MIMETYPE
 
@@ -234,7 +235,7 @@ def notebook_to_html(nb: Any, page: PageContext) -> tuple[str, list[Attachment]]
 
     nb = copy.deepcopy(nb)
     attachments = _collect_attachments(nb)
-    other_languages = {f"lang-{code}" for code in ("fr", "en") if code != page.lang}
+    other_languages = {f"lang-{code}" for code in LANGS if code != page.lang}
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATES_DIR)],

@@ -50,6 +50,7 @@ from analysis.compute.growth import (
     years_between,
 )
 from analysis.data.load import Dataset
+from analysis.parameters import LANGS
 from analysis.present import formatting
 from analysis.present.messages import catalogue, check_lang, t
 
@@ -881,7 +882,7 @@ def horizon_words(horizon: Selection) -> tuple[str, str]:
     years is not 2024-2029).
     """
     out = []
-    for lang in ("fr", "en"):
+    for lang in LANGS:
         years = (
             formatting.fmt_value(horizon.value, horizon.unit, lang)
             if horizon.words is None

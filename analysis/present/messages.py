@@ -42,7 +42,7 @@ from typing import Any
 
 import yaml
 
-from analysis import paths
+from analysis import parameters, paths
 
 __all__ = [
     "LANGS",
@@ -72,7 +72,7 @@ __all__ = [
 ]
 
 #: The languages every message is written in.
-LANGS = ("fr", "en")
+LANGS = parameters.LANGS
 
 #: The shared catalogue.
 SHARED = Path(__file__).resolve().with_name("messages.yml")
