@@ -1036,10 +1036,10 @@ def _build_locked(
                     f"{len(stale)} to build, {len(variants) - len(stale)} up to date;"
                     f" checking the data in {_shown(config.data_dir)}{os.sep}"
                 )
-                if _data_is_valid(config.data_dir):
-                    recorder = _Recorder(config, stale, hashes, manifest, progress, outcome)
-                    _execute(recorder, executor, signals)
-                else:
+                recorder = _Recorder(config, stale, hashes, manifest, progress, outcome)
+                # Validated while the workers start (their imports take a second or two);
+                # no variant is submitted unless the data is valid.
+                if not _execute(recorder, executor, signals, _Gate(config.data_dir)):
                     outcome.exit_code = EXIT_FAILED
             except Interrupted as stop:
                 outcome.exit_code = 128 + stop.signum
@@ -1140,16 +1140,34 @@ class _Recorder:
         self.outcome.results[key] = result
 
 
-def _execute(recorder: _Recorder, executor: Executor | None, signals: _Signals) -> None:
+class _Gate:
+    """The data's validation, run once, when the build is ready to submit its variants."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.valid: bool | None = None
+
+    def __call__(self) -> bool:
+        if self.valid is None:
+            self.valid = _data_is_valid(self.data_dir)
+        return self.valid
+
+
+def _execute(
+    recorder: _Recorder, executor: Executor | None, signals: _Signals, gate: _Gate
+) -> bool:
+    """Run the stale variants; return False, having run none, when the data is invalid."""
     keys = list(recorder.variants)
     progress = recorder.progress
     if executor is not None:
+        if not gate():
+            return False
         progress.note(f"building {len(keys)} on {type(executor).__name__}")
         _run_on_executor(executor, keys, recorder, signals)
-        return
+        return True
     jobs = max(1, min(recorder.config.jobs, len(keys)))
     progress.note(f"building {len(keys)} with {jobs} worker process{'es' if jobs > 1 else ''}")
-    _run_on_own_pool(keys, jobs, recorder, signals)
+    return _run_on_own_pool(keys, jobs, recorder, signals, gate)
 
 
 def _worker_failure(key: str, error: BaseException, detail: str = "") -> Any:
@@ -1188,7 +1206,9 @@ def _run_on_executor(
         raise
 
 
-def _run_on_own_pool(keys: list[str], jobs: int, recorder: _Recorder, signals: _Signals) -> None:
+def _run_on_own_pool(
+    keys: list[str], jobs: int, recorder: _Recorder, signals: _Signals, gate: _Gate
+) -> bool:
     """Run every variant on worker processes of the build's own.
 
     Kernels' files and the progress socket live in a private temporary folder, removed
@@ -1207,9 +1227,10 @@ def _run_on_own_pool(keys: list[str], jobs: int, recorder: _Recorder, signals: _
         channel.bind(address)
         channel.setblocking(False)
         attempts = dict.fromkeys(keys, 0)
-        todo = list(keys)
+        todo: list[str] | None = list(keys)
         while todo:
-            todo = _pool_round(todo, jobs, runtime, channel, attempts, recorder, signals)
+            todo = _pool_round(todo, jobs, runtime, channel, attempts, recorder, signals, gate)
+        return todo is not None
     finally:
         channel.close()
         shutil.rmtree(runtime, ignore_errors=True)
@@ -1223,13 +1244,18 @@ def _pool_round(
     attempts: dict[str, int],
     recorder: _Recorder,
     signals: _Signals,
-) -> list[str]:
-    """Run ``todo`` on a fresh pool; return the variants to run again on another one."""
+    gate: _Gate,
+) -> list[str] | None:
+    """Run ``todo`` on a fresh pool; return the variants to run again on another one.
+
+    The workers start (and import what they need) while ``gate`` validates the data; when
+    it finds the data invalid, no variant is submitted and None is returned.
+    """
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, ProcessPoolExecutor
     from concurrent.futures import wait as futures_wait
 
-    from analysis.build.execute import init_worker, run_variant
+    from analysis.build.execute import init_worker, prepare_worker, run_variant
 
     # Spawned workers: a fresh interpreter each, with no thread or lock of this process.
     context = multiprocessing.get_context("spawn")
@@ -1243,6 +1269,13 @@ def _pool_round(
     started: dict[str, int] = {}  # variant -> process id of the worker that took it
     broken: list[str] = []
     try:
+        if gate.valid is None:
+            # Start every worker now: they import while the data is validated here.
+            for _ in range(min(jobs, len(todo))):
+                pool.submit(prepare_worker)
+        if not gate():
+            pool.shutdown(wait=True, cancel_futures=True)
+            return None
         futures = {pool.submit(run_variant, recorder.task(key)): key for key in todo}
         # The pool watches for dead workers among those it knew when it last woke up, and a
         # worker started by a submission may come after that: one more submission wakes it
