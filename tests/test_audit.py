@@ -301,8 +301,8 @@ def test_shares_that_miss_100(ds):
         105,
     )
     assert row["explanation_fr"] == (
-        f"Les parts annoncées totalisent environ 105{NBSP}%, à 5,0{NBSP}pp de 100{NBSP}%, au-delà "
-        f"de la tolérance de 0,5{NBSP}pp."
+        f"Les parts annoncées totalisent environ 105{NBSP}%, à 5,0{NBSP}pt de 100{NBSP}%, au-delà "
+        f"de la tolérance de 0,5{NBSP}pt."
     )
 
 

@@ -357,7 +357,7 @@ def test_market_caption_and_source(made):
         f"Marché des ATMP{NBSP}: tailles annoncées pour 2025 et 2032, trajectoire du TCAC "
         f"annoncé pour 2019–2025 (plus de 36{NBSP}%) prolongé jusqu'en 2032, et trajectoire du "
         f"taux qu'impliquent les deux tailles (environ 34,6{NBSP}%), soit un écart "
-        f"d'environ 1,4{NBSP}pp, pour une période postérieure à celle du taux annoncé, que ces "
+        f"d'environ 1,4{NBSP}pt, pour une période postérieure à celle du taux annoncé, que ces "
         "tailles ne permettent donc pas de vérifier."
     )
     assert en.caption == (
@@ -393,7 +393,7 @@ def test_market_alt(made):
 
 def test_market_tolerance_decides_the_wording(ds):
     assert figures.market(ds, "fr", tolerance=2).caption.endswith(
-        f"dans la tolérance de 2,0{NBSP}pp."
+        f"dans la tolérance de 2,0{NBSP}pt."
     )
     caption = figures.market(ds, "en", tolerance=0).caption
     assert caption.endswith(

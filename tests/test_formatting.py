@@ -57,15 +57,15 @@ def test_babel_still_groups_french_digits_with_a_narrow_no_break_space():
         (lambda lang: fmt_percent(34.59, lang), f"34,6{NBSP}%", "34.6%"),
         (lambda lang: fmt_percent(10, lang), f"10{NBSP}%", "10%"),
         (lambda lang: fmt_percent(28.395, lang, 2), f"28,40{NBSP}%", "28.40%"),
-        (lambda lang: fmt_pp(1.41, lang), f"1,4{NBSP}pp", "1.4 pp"),
-        (lambda lang: fmt_pp(-1.41, lang), f"-1,4{NBSP}pp", "-1.4 pp"),
+        (lambda lang: fmt_pp(1.41, lang), f"1,4{NBSP}pt", "1.4 pp"),
+        (lambda lang: fmt_pp(-1.41, lang), f"-1,4{NBSP}pt", "-1.4 pp"),
         (lambda lang: fmt_ratio(7.1923, lang), f"7,19{NBSP}fois", "7.19 times"),
         (lambda lang: fmt_value(5, "years", lang), f"5{NBSP}ans", "5 years"),
         (lambda lang: fmt_value(2, "rank", lang), f"rang{NBSP}2", "rank 2"),
         (lambda lang: fmt_value(6000, "jobs", lang), f"6{NNBSP}000", "6,000"),
         (lambda lang: fmt_value(3.0000000000000004, "ratio", lang), f"3,00{NBSP}fois",
          "3.00 times"),
-        (lambda lang: fmt_value(1.41, "percentage_points", lang), f"1,4{NBSP}pp", "1.4 pp"),
+        (lambda lang: fmt_value(1.41, "percentage_points", lang), f"1,4{NBSP}pt", "1.4 pp"),
     ],
 )  # fmt: skip
 def test_numbers(call, fr, en):
