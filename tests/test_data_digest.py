@@ -56,6 +56,30 @@ def test_build_refuses_invalid_data_before_any_kernel(data_copy, tmp_path, capsy
     outcome = build(config, Console(file=io.StringIO(), width=200))
     err = capsys.readouterr().err
     assert outcome.exit_code == 1
-    assert f"error: the data in {broken} is invalid; nothing was built" in err
+    # tests/broken/percent_above_100 breaks one rule in one row: one problem.
+    assert f"error: the data in {broken} is invalid (1 problem); nothing was built" in err
     assert "facts.csv, row" in err
     assert not list((tmp_path / "out").rglob("*.html"))
+
+
+def test_build_lists_at_most_the_first_thousand_problems(data_copy, tmp_path, capsys):
+    broken = data_copy()
+    facts = broken / "facts.csv"
+    header, *rows = facts.read_text("utf-8").splitlines()
+    # 67 facts, each copied 20 times with a negative value: 1,340 rows, each breaking the
+    # minimum of 0 once (the copies also repeat their ids: one more problem per copy).
+    copies = [row.replace(",S00", ",S00", 1) for row in rows for _ in range(20)]
+    bad = [f"X{i:06d}" + c[c.index(",") :] for i, c in enumerate(copies)]
+    bad = [",".join(r.split(",")[:6] + ["-1"] + r.split(",")[7:]) for r in bad]
+    facts.write_text("\n".join([header, *rows, *bad]) + "\n", "utf-8")
+    reports = registry([Report("bilingual", "bilingual.ipynb", "fixture", (LANG, CAGR_TOLERANCE))])
+    config = make_config(
+        registry=reports, notebooks_dir=FIXTURES, out_dir=tmp_path / "out", data_dir=broken,
+        quiet=True,
+    )  # fmt: skip
+    outcome = build(config, Console(file=io.StringIO(), width=200))
+    err = capsys.readouterr().err
+    assert outcome.exit_code == 1
+    listed = [line for line in err.splitlines() if line.startswith("  - ")]
+    assert len(listed) == 1000
+    assert ", the first 1,000 listed); nothing was built" in err

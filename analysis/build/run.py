@@ -1049,13 +1049,17 @@ def _build_locked(
 
 def _data_is_valid(data_dir: Path) -> bool:
     """Validate the data once, before any kernel starts; print every problem if invalid."""
-    from analysis.data.validate import validate_package
+    from analysis.data.validate import LIST_LIMIT, count_problems, validate_package
 
     problems = validate_package(data_dir)
-    for problem in problems:
+    for problem in problems[:LIST_LIMIT]:
         print(f"  - {problem}", file=sys.stderr)
     if problems:
-        print(f"error: the data in {data_dir} is invalid; nothing was built", file=sys.stderr)
+        print(
+            f"error: the data in {data_dir} is invalid ({count_problems(problems)});"
+            " nothing was built",
+            file=sys.stderr,
+        )
     return not problems
 
 
