@@ -68,3 +68,11 @@ def reports_build(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "outcome": outcome,
         "messages_used": used,
     }
+
+
+@pytest.fixture(scope="session")
+def ds():
+    """The curated data, validated and loaded once for the whole session (read-only)."""
+    from analysis import load_data
+
+    return load_data()

@@ -26,11 +26,6 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return load_data()
-
-
-@pytest.fixture(scope="module")
 def audit(ds):
     return run_audit(ds)
 

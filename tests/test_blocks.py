@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from analysis import load_data
 from analysis.compute import indicators
 from analysis.compute.indicators import VERDICTS
 from analysis.present import audit_blocks, figures
@@ -22,12 +21,6 @@ from analysis.present.blocks import (
     typst_string,
 )
 from analysis.present.document import Document
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_data()
-
 
 # -- blocks alone ---------------------------------------------------------------------------
 

@@ -16,16 +16,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from analysis import load_data
 from analysis.build.registry import REGISTRY, Report, edition_suffix, registry
 from analysis.build.run import build, make_config
 from analysis.data.editions import AsOfError, as_of, check_as_of, published_by
 from analysis.parameters import AS_OF, CAGR_TOLERANCE, LANG
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_data()
 
 
 def ids(table, column):

@@ -11,7 +11,6 @@ import sys
 
 import pytest
 
-from analysis import load_data
 from analysis.compute import indicators
 from analysis.present import charts, figures
 from analysis.present.messages import catalogue, placeholders
@@ -56,11 +55,6 @@ S002_S003 = {
     "fr": f"Sources{NBSP}: {S002_FR}{NBSP}; {S003_FR}.",
     "en": f"Sources: {S002_EN}; {S003_EN}.",
 }
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_data()
 
 
 @pytest.fixture(scope="module")

@@ -9,18 +9,12 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import load_data
 from analysis.compute import indicators as ind
 from analysis.compute.growth import Bounded
 from analysis.compute.indicators import FactNotFound, Indicator, select_fact
 from analysis.present.messages import LANGS, catalogue, t
 
 NNBSP, NBSP = "\u202f", "\u00a0"
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_data()
 
 
 def check(indicator: Indicator, value: float, bound: str, fact_ids=None, rel=1e-4):

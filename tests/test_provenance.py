@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.data.load import load_data
 from analysis.data.provenance import (
     Reading,
     explain_value,
@@ -171,8 +170,8 @@ def test_occurrences_finds_every_one():
 
 
 @pytest.fixture(scope="module")
-def dataset():
-    return load_data()
+def dataset(ds):
+    return ds
 
 
 @pytest.fixture(scope="module")

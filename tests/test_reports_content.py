@@ -60,9 +60,14 @@ def squeeze(text):
     return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
+@functools.cache
+def pdf_pages(built, name, lang):
+    """The text of each page of the built PDF, extracted once (tests must not modify it)."""
+    return tuple(page.extract_text() for page in PdfReader(built / lang / f"{name}.pdf").pages)
+
+
 def pdf_text(built, name, lang):
-    reader = PdfReader(built / lang / f"{name}.pdf")
-    return squeeze(" ".join(page.extract_text() for page in reader.pages))
+    return squeeze(" ".join(pdf_pages(built, name, lang)))
 
 
 def headings(soup):
@@ -127,8 +132,8 @@ def test_no_page_ends_with_a_heading_or_a_table_caption(built, name, lang):
     stranded = {squeeze(h.get_text(" ")) for h in soup.select("main h2, main h3, caption")}
     title = squeeze(soup.find("h1").get_text(" "))
     footer = re.compile(r"^Page \d+ (sur|of) \d+$")
-    for number, page in enumerate(PdfReader(built / lang / f"{name}.pdf").pages, start=1):
-        lines = [squeeze(line) for line in page.extract_text().splitlines() if line.strip()]
+    for number, text in enumerate(pdf_pages(built, name, lang), start=1):
+        lines = [squeeze(line) for line in text.splitlines() if line.strip()]
         # Leave out the page's footer and running header (the title, then the section).
         lines = [x for x in lines if not footer.match(x) and not x.startswith(title)]
         assert lines, f"page {number} is empty"
