@@ -161,8 +161,20 @@ def test_figures_read_no_file(ds, monkeypatch):
 
 
 def test_source_line_of_one_document(ds):
-    assert figures.source_line(ds, ["F002-20"], "fr") == f"Source{NBSP}: {S002_FR}."
-    assert figures.source_line(ds, ["F002-20"], "en") == f"Source: {S002_EN}."
+    assert figures.source_line(ds, ["F002-01"], "fr") == f"Source{NBSP}: {S002_FR}."
+    assert figures.source_line(ds, ["F002-01"], "en") == f"Source: {S002_EN}."
+
+
+def test_source_line_credits_the_organisation_a_text_cites(ds):
+    # F002-20 (the ATMP market's growth): S002 writes "(Source Deloitte)"; F002-16 (R&D
+    # share) comes from a paragraph credited "(Source pharma.be)" (facts.csv, cited_source).
+    assert figures.source_line(ds, ["F002-20"], "en") == f"Source: Deloitte, cited by {S002_EN}."
+    assert figures.source_line(ds, ["F002-20"], "fr") == (
+        f"Source{NBSP}: Deloitte, cité par {S002_FR}."
+    )
+    assert figures.source_line(ds, ["F002-16", "F002-20"], "en") == (
+        f"Source: pharma.be, Deloitte, cited by {S002_EN}."
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -329,7 +341,11 @@ def test_eu_shares(made, ds):
     for lang, fig in (("fr", fr), ("en", en)):
         for item in (e.jobs_multiple, e.exports_multiple):
             assert item.text(lang) in fig.svg, item.text(lang)
-    assert fr.source == S002_S003["fr"] and en.source == S002_S003["en"]
+    # S002 credits the EU shares and ranks to pharma.be; S003 cuts the credit off.
+    assert fr.source == S002_S003["fr"].replace(
+        f"Sources{NBSP}: ", f"Sources{NBSP}: pharma.be, cité par "
+    )
+    assert en.source == S002_S003["en"].replace("Sources: ", "Sources: pharma.be, cited by ")
 
 
 @pytest.mark.parametrize(
@@ -360,8 +376,9 @@ def test_market_caption_and_source(made):
         "34.6%), a gap of about 1.4 pp, for a later period than the stated rate, which these "
         "sizes therefore cannot check."
     )
-    assert fr.source == f"Source{NBSP}: {S002_FR}."
-    assert en.source == f"Source: {S002_EN}."
+    # S002 credits the market figures to Deloitte
+    assert fr.source == f"Source{NBSP}: Deloitte, cité par {S002_FR}."
+    assert en.source == f"Source: Deloitte, cited by {S002_EN}."
 
 
 def test_market_alt(made):

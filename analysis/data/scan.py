@@ -81,6 +81,7 @@ FACT_COLUMNS = [
     "note",
     "words_fr",
     "words_en",
+    "cited_source",
 ]
 
 #: Words just before a figure that qualify it, per qualifier of facts.csv (``exact`` when

@@ -230,6 +230,15 @@ def source_line(
     if not used:
         raise ValueError("fact_ids and event_ids must name at least one fact or event")
     sources = ds.sources.assign(source_id=ds.sources["source_id"].astype(str))
+    # The organisations a document credits for the figures used (e.g. "(Source pharma.be)").
+    cited: dict[str, list[str]] = {}
+    credits = ds.facts.set_index("fact_id")["cited_source"]
+    for fact_id in facts:
+        credit = credits.get(fact_id)
+        if credit is not None and not pd.isna(credit):
+            names = cited.setdefault(fact_sources[fact_id], [])
+            if str(credit) not in names:
+                names.append(str(credit))
     entries = []
     for _, row in sources[sources["source_id"].isin(used)].sort_values("source_id").iterrows():
         values = {
@@ -238,7 +247,15 @@ def source_line(
             "source_id": row["source_id"],
         }
         original = row["translation_of"]
-        if original is None or pd.isna(original):
+        if row["source_id"] in cited:
+            values["cited"] = ", ".join(cited[row["source_id"]])
+            key = "figure.source.entry_cited"
+            if not (original is None or pd.isna(original)):
+                key = "figure.source.entry_translation_cited"
+                values["language"] = _t(f"lang.{row['language']}", lang)
+                values["original"] = original
+            entries.append(_t(key, lang, **values))
+        elif original is None or pd.isna(original):
             entries.append(_t("figure.source.entry", lang, **values))
         else:
             language = _t(f"lang.{row['language']}", lang)
