@@ -49,8 +49,8 @@ FACT_IDS = {
 
 S002_FR = "Gouvernement wallon, BioWin, communiqué de presse du 17 janvier 2024 (S002)"
 S002_EN = "Walloon Government, BioWin, press release of 17 January 2024 (S002)"
-S003_FR = "BioWin, page web, 2024, version anglaise de S002 (S003)"
-S003_EN = "BioWin, web page, 2024, English version of S002 (S003)"
+S003_FR = "BioWin, page web, 2024, adaptation anglaise de S002 (S003)"
+S003_EN = "BioWin, web page, 2024, English adaptation of S002 (S003)"
 S002_S003 = {
     "fr": f"Sources{NBSP}: {S002_FR}{NBSP}; {S003_FR}.",
     "en": f"Sources: {S002_EN}; {S003_EN}.",

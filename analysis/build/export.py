@@ -311,7 +311,10 @@ def finish_html(text: str, toc_title: str | None = None) -> str:
         used.add(candidate)
         heading["id"] = candidate
 
-    entries = main.find_all(["h2", "h3"])
+    # The key findings come before the contents: the contents list what follows them.
+    entries = [
+        h for h in main.find_all(["h2", "h3"]) if h.find_parent("section", class_="summary") is None
+    ]
     if entries:
         nav = soup.new_tag("nav", attrs={"class": "toc", "role": "doc-toc"})
         if toc_title:
