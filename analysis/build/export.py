@@ -7,7 +7,6 @@ cheap, both for notebooks and for the command line.
 
 from __future__ import annotations
 
-import base64
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -17,6 +16,7 @@ from typing import Any
 from analysis import paths
 from analysis.parameters import LANGS
 from analysis.present import messages
+from analysis.present.blocks import svg_data_uri
 from analysis.present.display import ATTACHMENT_MIMETYPE
 
 __all__ = [
@@ -44,9 +44,6 @@ TEMPLATE_NAME = "biotech_report"
 #: Cell tags with a meaning for the build.
 REMOVE_TAG = "remove"
 PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
 
 # --------------------------------------------------------------------------------------
 # Parameters cell inspection
@@ -204,9 +201,8 @@ def _image_alt(output: Any, mimetype: str) -> str:
 
 
 def _svg_data_uri(svg: str | list[str]) -> str:
-    if isinstance(svg, list):
-        svg = "".join(svg)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    # nbformat may store an SVG output as a list of lines.
+    return svg_data_uri("".join(svg) if isinstance(svg, list) else svg)
 
 
 def _slug(text: str) -> str:

@@ -37,7 +37,6 @@ __all__ = [
     "fonts",
     "notebook_to_pdf",
     "typst_source",
-    "warm_up",
 ]
 
 #: The page library every report's Typst source starts with.
@@ -232,45 +231,3 @@ def notebook_to_pdf(nb: Any, page: PdfPage) -> bytes:
     """
     markup, attachments = collect(nb, page.lang)
     return compile_pdf(typst_source(markup, attachments), page)
-
-
-def warm_up() -> None:
-    """Compile a small report once, so that the first real one finds its fonts parsed.
-
-    Typst compiles on a pool of threads: a process that has compiled must not fork a
-    process that compiles (the child would wait for threads it does not have). Call this in
-    a worker, never in the process workers are forked from.
-    """
-    from analysis.present.blocks import (
-        Badge,
-        Column,
-        Figure,
-        Heading,
-        KeyFigures,
-        Paragraph,
-        Run,
-        Table,
-        Tile,
-        TitleBlock,
-    )
-
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
-        '<text x="1" y="12" font-family="DejaVu Sans">1 %</text></svg>'
-    )
-    blocks = (
-        TitleBlock("K", "Title", "Subtitle", (("Label", "Value"),))
-        + KeyFigures("Key figures", (Tile("1", "unit", "meaning", "source"),), ("Point.",))
-        + Heading("Section")
-        + Paragraph((Run("Text "), Run("bold", "strong"), Run("quote", "quote"), Run("x", "code")))
-        + Figure("Figure 1.", "Caption", "Source", "Text alternative", svg)
-        + Table(
-            "Table 1.",
-            "Caption",
-            (Column("Name"), Column("Value", numeric=True)),
-            ((("Row",), ("1.0",)), ((Badge("conflict", "conflict", "x"),), ("2.0",))),
-        )
-        + Heading("Appendix", appendix=True)
-    )
-    attachment = Attachment("warm-up.csv", "Warm-up", "a,b\n1,2\n")
-    compile_pdf(typst_source([blocks.render("typst")], [attachment]), PdfPage("en", "warm-up"))

@@ -44,6 +44,7 @@ __all__ = [
     "TitleBlock",
     "TrackedFacts",
     "render",
+    "svg_data_uri",
     "typst_string",
 ]
 

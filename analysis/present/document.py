@@ -41,7 +41,6 @@ from analysis.data.load import Dataset
 from analysis.parameters import PARAMETERS, parse_date
 from analysis.present import formatting
 from analysis.present.blocks import (
-    Blocks,
     Column,
     Figure,
     Heading,
@@ -57,7 +56,6 @@ from analysis.present.messages import catalogue, check_lang, has, placeholders, 
 
 __all__ = [
     "Document",
-    "join",
 ]
 
 
@@ -345,7 +343,7 @@ class Document:
             (t("report.meta.data_version", lang), self.data_version()),
             (t("report.meta.language", lang), t("report.meta.language_value", lang)),
         ]
-        scenario = self._scenario_text()
+        scenario = self.scenario()
         if scenario:
             rows.append((t("report.meta.scenario", lang), scenario))
         return TitleBlock(
@@ -355,16 +353,13 @@ class Document:
             meta=tuple(rows),
         )
 
-    def scenario(self) -> str:
-        """The scenario parameters given, in words (empty when every figure is as stated)."""
-        return self._scenario_text()
-
     def as_of(self) -> dt.date | None:
         """The date of an edition "as of" a date (``as_of`` parameter), or None."""
         value = self.parameters.get("as_of")
         return None if value is None else parse_date(value)
 
-    def _scenario_text(self) -> str:
+    def scenario(self) -> str:
+        """The scenario parameters given, in words (empty when every figure is as stated)."""
         # An edition as of a date states the sources' figures: it is no scenario.
         given = [(k, v) for k, v in self.parameters.items() if v is not None and k != "as_of"]
         if not given:
@@ -374,13 +369,14 @@ class Document:
                 "report.meta.scenario_item",
                 self.lang,
                 name=t(f"report.param.{k}.label", self.lang),
-                value=self._param_value(k, v),
+                value=self.param_value(k, v),
             )
             for k, v in given
         ]
         return t("report.list_separator", self.lang).join(parts)
 
-    def _param_value(self, name: str, value: object) -> str:
+    def param_value(self, name: str, value: object) -> str:
+        """A parameter's or an assumption's value in words, with its unit."""
         if name in PARAMETERS:
             declared = PARAMETERS[name]
             unit, scale = declared.unit, declared.scale
@@ -750,15 +746,6 @@ class Document:
         """Record events as shown (the data appendix lists them)."""
         for event_id in event_ids:
             self._events.setdefault(str(event_id), None)
-
-    def param_value(self, name: str, value: float) -> str:
-        """A scenario parameter's value in words, with its unit."""
-        return self._param_value(name, value)
-
-
-def join(*blocks: object) -> Blocks:
-    """Join blocks (or sequences of blocks) into one output."""
-    return Blocks(blocks)
 
 
 def _in_sentence(label: str) -> str:
