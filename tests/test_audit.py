@@ -23,6 +23,7 @@ from analysis.compute.audit import (
 from analysis.compute.indicators import VERDICTS
 
 NBSP = "\u00a0"
+NNBSP = "\u202f"
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +131,8 @@ def test_explanations_in_both_languages(audit):
     rows = audit.set_index("claim_id")
     changed = rows.loc["XDOC:F002-28+F004-01"]
     assert changed["claim_fr"] == (
-        "BioWin, Membres : 250 (S002, paragraphe de présentation) et 260 (S004, corps du texte)"
+        f"BioWin, Membres{NBSP}: 250 (S002, paragraphe de présentation) et 260 (S004, corps du "
+        "texte)"
     )
     assert changed["explanation_en"] == (
         "The figures differ — 250 (S002, boilerplate, 17 January 2024) and 260 (S004, body, "
@@ -147,7 +149,7 @@ def test_explanations_in_both_languages(audit):
     assert subject["explanation_fr"] == (
         f"Les deux versions rattachent les chiffres à des objets différents{NBSP}: "
         f"«{NBSP}Marché des ATMP{NBSP}» dans la version française, «{NBSP}Marché des maladies "
-        f"et accidents professionnels{NBSP}» dans la version anglaise{NBSP}; probablement une "
+        f"et accidents professionnels{NBSP}» dans la version anglaise{NNBSP}; probablement une "
         "erreur de la version anglaise."
     )
     assert subject["figure_en"] == "Compound annual growth rate: more than 36% (2019–2025)"
@@ -159,7 +161,7 @@ def test_explanations_in_both_languages(audit):
     jobs = rows.loc["PART:F002-26+F002-27"]
     assert jobs["explanation_fr"] == (
         "La somme des parties (plus de 2\u202f100) ne dépasse pas le total annoncé "
-        "(6\u202f000) : il reste moins de 3\u202f900."
+        "(6\u202f000)\u00a0: il reste moins de 3\u202f900."
     )
     assert jobs["recomputed"] == 3900  # 6 000 - 2 100
     share = rows.loc["SUM:F002-07+F002-08"]
@@ -179,7 +181,7 @@ def test_explanations_in_both_languages(audit):
     rate = rows.loc["RATE:F002-20"]
     assert math.isnan(rate["recomputed"])
     assert rate["explanation_fr"].startswith(
-        "Aucune taille du marché n'est donnée pour 2019 : le taux annoncé pour 2019–2025 ne "
+        f"Aucune taille du marché n’est donnée pour 2019{NBSP}: le taux annoncé pour 2019–2025 ne "
         "peut pas être recalculé"
     )
 
@@ -378,7 +380,10 @@ def test_audit_command_french(capsys, monkeypatch):
     assert audit_command(None, "fr") == 0
     out = capsys.readouterr().out
     assert "Audit des affirmations chiffrées" in out
-    assert "44 constats issus de 52 contrôles. cohérent : 28 ; contradiction : 1 ; " in out
+    assert (
+        f"44 constats issus de 52 contrôles. cohérent{NBSP}: 28{NNBSP}; "
+        f"contradiction{NBSP}: 1{NNBSP}; " in out
+    )
 
 
 def test_audit_command_on_invalid_data(data_copy, capsys):

@@ -52,7 +52,7 @@ S002_EN = "Walloon Government, BioWin, press release of 17 January 2024 (S002)"
 S003_FR = "BioWin, page web, 2024, adaptation anglaise de S002 (S003)"
 S003_EN = "BioWin, web page, 2024, English adaptation of S002 (S003)"
 S002_S003 = {
-    "fr": f"Sources{NBSP}: {S002_FR}{NBSP}; {S003_FR}.",
+    "fr": f"Sources{NBSP}: {S002_FR}{NNBSP}; {S003_FR}.",
     "en": f"Sources: {S002_EN}; {S003_EN}.",
 }
 
@@ -186,7 +186,7 @@ def test_source_lines_date_each_document_at_its_precision(ds):
     ids = ["F001-01", "F004-01"]
     assert figures.source_line(ds, ids, "fr") == (
         f"Sources{NBSP}: bio.be/essenscia, communiqué de presse de la semaine du 6 juin 2022"
-        f" (S001){NBSP}; BioWin, MEDVIA, communiqué de presse du 14 mai 2024 (S004)."
+        f" (S001){NNBSP}; BioWin, MEDVIA, communiqué de presse du 14 mai 2024 (S004)."
     )
     assert figures.source_line(ds, ids, "en") == (
         "Sources: bio.be/essenscia, press release of the week of 6 June 2022 (S001);"
@@ -204,7 +204,7 @@ def test_source_line_elides_before_a_vowel(ds):
     sources = ds.sources.copy()
     sources.loc[sources["source_id"] == "S000", "pub_date"] = dt.date(2021, 4, 1)
     april = dataclasses.replace(ds, sources=sources)
-    assert "article de presse d'avril 2021 (S000)" in figures.source_line(
+    assert "article de presse d’avril 2021 (S000)" in figures.source_line(
         april, [], "fr", event_ids=["E01"]
     )
     assert "news article of April 2021 (S000)" in figures.source_line(
@@ -239,7 +239,7 @@ def test_source_line_rejects_bad_arguments(ds, args, kwargs, name):
 def test_funding_caption_and_source(made):
     fr, en = made["funding", "fr"], made["funding", "en"]
     assert fr.caption == (
-        f"Budget de 81{NBSP}M€ sur 3{NBSP}ans du partenariat d'innovation ATMP{NBSP}: "
+        f"Budget de 81{NBSP}M€ sur 3{NBSP}ans du partenariat d’innovation ATMP{NBSP}: "
         f"répartition entre fonds publics (environ 60{NBSP}%) et privés (environ 40{NBSP}%), "
         f"et montant déjà octroyé en 2023 (près de 23{NBSP}M€)."
     )
@@ -317,23 +317,23 @@ def test_jobs_scenario(ds):
 
 def test_eu_shares(made, ds):
     fr, en = made["eu_shares", "fr"], made["eu_shares", "en"]
-    assert fr.caption.endswith(f"dans la population de l'UE (2,6{NBSP}%).")
+    assert fr.caption.endswith(f"dans la population de l’UE (2,6{NBSP}%).")
     assert en.caption.endswith("against Belgium's share of the EU population (2.6%).")
     for text in (
-        # as precise as shares written to one decimal allow: 7.8 / 2.6 lies within
-        # 2.92-3.08 (about 3), 18.7 / 2.6 within 7.04-7.35 and 19.3 / 2.6 within
-        # 7.26-7.59 (more than 7)
+        # as precise as shares written to one decimal allow, to the half: 7.8 / 2.6 lies
+        # within 2.92-3.08 (about 3), 18.7 / 2.6 = 7.19 within 7.04-7.35 (about 7) and
+        # 19.3 / 2.6 = 7.42 within 7.26-7.59 (about 7.5)
         f"Emplois{NBSP}: 7,8{NBSP}%, environ 3{NBSP}fois la part de la population, 3e en Europe",
-        f"Exportations{NBSP}: 18,7{NBSP}%, plus de 7{NBSP}fois la part de la population, "
+        f"Exportations{NBSP}: 18,7{NBSP}%, environ 7{NBSP}fois la part de la population, "
         "2e en Europe",
-        f"Investissements de R&D{NBSP}: 19,3{NBSP}%, plus de 7{NBSP}fois la part de la "
+        f"Investissements de R&D{NBSP}: 19,3{NBSP}%, environ 7,5{NBSP}fois la part de la "
         "population, 1re en Europe",
     ):
         assert text in fr.alt
     for text in (
         "Jobs: 7.8%, about 3 times the population share, 3rd in Europe",
-        "Exports: 18.7%, more than 7 times the population share, 2nd in Europe",
-        "R&D investment: 19.3%, more than 7 times the population share, 1st in Europe",
+        "Exports: 18.7%, about 7 times the population share, 2nd in Europe",
+        "R&D investment: 19.3%, about 7.5 times the population share, 1st in Europe",
     ):
         assert text in en.alt
     # one rounding per quantity: the chart label is the indicator's text, as in the tables
@@ -365,9 +365,9 @@ def test_market_caption_and_source(made):
     fr, en = made["market", "fr"], made["market", "en"]
     assert fr.caption == (
         f"Marché des ATMP{NBSP}: tailles annoncées pour 2025 et 2032, trajectoire du TCAC "
-        f"annoncé pour 2019–2025 (plus de 36{NBSP}%) prolongé jusqu'en 2032, et trajectoire du "
-        f"taux qu'impliquent les deux tailles (environ 34,6{NBSP}%), soit un écart "
-        f"d'environ 1,4{NBSP}pt, pour une période postérieure à celle du taux annoncé, que ces "
+        f"annoncé pour 2019–2025 (plus de 36{NBSP}%) prolongé jusqu’en 2032, et trajectoire du "
+        f"taux qu’impliquent les deux tailles (environ 34,6{NBSP}%), soit un écart "
+        f"d’environ 1,4{NBSP}pt, pour une période postérieure à celle du taux annoncé, que ces "
         "tailles ne permettent donc pas de vérifier."
     )
     assert en.caption == (
@@ -425,7 +425,9 @@ def test_timeline(made):
         assert f"({source})" in fr.source and f"({source})" in en.source
     assert "communiqué de presse de la semaine du 6 juin 2022 (S001)" in fr.source
     assert "press release of the week of 6 June 2022 (S001)" in en.source
-    assert f"février 2021 au plus tard, Catalent reprend MaSTherCell (acquisition){NBSP};" in fr.alt
+    assert (
+        f"février 2021 au plus tard, Catalent reprend MaSTherCell (acquisition){NNBSP};" in fr.alt
+    )
     launch = "Launch of the ATMP innovation partnership (programme announcement)"
     assert f"17 January 2024, {launch}" in en.alt
     assert "T4 2023" in fr.alt and "Q4 2023" in en.alt

@@ -18,6 +18,7 @@ from analysis.present.formatting import (
     fmt_fact,
     fmt_money,
     fmt_number,
+    fmt_ordinal,
     fmt_percent,
     fmt_period,
     fmt_pp,
@@ -61,7 +62,8 @@ def test_babel_still_groups_french_digits_with_a_narrow_no_break_space():
         (lambda lang: fmt_pp(-1.41, lang), f"-1,4{NBSP}pt", "-1.4 pp"),
         (lambda lang: fmt_ratio(7.1923, lang), f"7,19{NBSP}fois", "7.19 times"),
         (lambda lang: fmt_value(5, "years", lang), f"5{NBSP}ans", "5 years"),
-        (lambda lang: fmt_value(2, "rank", lang), f"rang{NBSP}2", "rank 2"),
+        (lambda lang: fmt_value(2, "rank", lang), "2e", "2nd"),
+        (lambda lang: fmt_value(1, "rank", lang), "1er", "1st"),
         (lambda lang: fmt_value(6000, "jobs", lang), f"6{NNBSP}000", "6,000"),
         (lambda lang: fmt_value(3.0000000000000004, "ratio", lang), f"3,00{NBSP}fois",
          "3.00 times"),
@@ -149,7 +151,7 @@ def test_computed_bounds(quantity, unit, digits, fr, en):
 
 #: Two qualifiers stacked on one figure ("at least about"), in either language.
 STACKED_HEDGE = re.compile(
-    r"\b(plus|moins) d'environ|\b(au moins|au plus|près de|plus de|moins de) environ"
+    r"\b(plus|moins) d['’]environ|\b(au moins|au plus|près de|plus de|moins de) environ"
     r"|\b(more than|less than|at least|at most|nearly|over|under) (about|around)",
     re.IGNORECASE,
 )
@@ -190,6 +192,60 @@ def test_the_stacked_hedge_pattern_catches_the_old_wordings():
         assert not STACKED_HEDGE.search(one), one
 
 
+@pytest.mark.parametrize(
+    ("call", "fr", "en"),
+    [
+        # running text: money in words, thousands in full, at the short style's rounding
+        (lambda lang: fmt_money(81, lang, prose=True), f"81{NBSP}millions d’euros",
+         "€81 million"),
+        (lambda lang: fmt_money(1.5, lang, prose=True), f"1,5{NBSP}million d’euros",
+         "€1.5 million"),  # French "un million" below two
+        (lambda lang: fmt_money(86.054, lang, "billion", prose=True),
+         f"86,1{NBSP}milliards d’euros", "€86.1 billion"),
+        # 48.503 k€ -> 48.5 at the short style's rounding -> 48 500 in full
+        (lambda lang: fmt_money(48.503, lang, "thousand", prose=True), f"48{NNBSP}500{NBSP}€",
+         "€48,500"),
+        (lambda lang: fmt_money(29.1018, lang, "thousand", 2, prose=True),
+         f"29{NNBSP}100{NBSP}€", "€29,100"),  # 29.10 k€ -> 29 100
+        (lambda lang: fmt_quantity(Bounded(48.503, "upper", True), "EUR_thousand", lang,
+                                   prose=True), f"moins de 48{NNBSP}500{NBSP}€",
+         "less than €48,500"),
+        (lambda lang: fmt_pp(1.41, lang, prose=True), f"1,4{NBSP}point",
+         "1.4 percentage points"),
+        (lambda lang: fmt_pp(2, lang, 0, prose=True), f"2{NBSP}points", "2 percentage points"),
+        # ranks: CLDR ordinal suffixes in tables, words in running text
+        (lambda lang: fmt_ordinal(3, lang), "3e", "3rd"),
+        (lambda lang: fmt_ordinal(11, lang), "11e", "11th"),
+        (lambda lang: fmt_ordinal(22, lang), "22e", "22nd"),
+        (lambda lang: fmt_ordinal(2, lang, words=True), "deuxième", "second"),
+        (lambda lang: fmt_value(1, "rank", lang, prose=True), "premier", "first"),
+        (lambda lang: fmt_ordinal(12, lang, words=True), "12e", "12th"),  # words up to nine
+        # a day or a week inside a sentence takes its article
+        (lambda lang: fmt_date(dt.date(2024, 5, 14), lang, article=True), "le 14 mai 2024",
+         "14 May 2024"),
+        (lambda lang: fmt_date(dt.date(2022, 6, 6), lang, "week", article=True),
+         "semaine du 6 juin 2022", "week of 6 June 2022"),
+        (lambda lang: fmt_date(dt.date(2021, 2, 1), lang, "month", article=True),
+         "février 2021", "February 2021"),
+    ],
+)  # fmt: skip
+def test_running_text_style(call, fr, en):
+    assert call("fr") == fr
+    assert call("en") == en
+
+
+@pytest.mark.parametrize("value", [0, 2.5, -1, True, "2"])
+def test_a_rank_is_a_positive_whole_number(value):
+    with pytest.raises(ValueError) as err:
+        fmt_ordinal(value, "en")
+    expected = (
+        f"value must be a number, got {value!r}"
+        if isinstance(value, bool | str)
+        else f"a rank must be a positive whole number, got {value!r}"
+    )
+    assert str(err.value) == expected
+
+
 def test_directed_wording_keeps_the_side_after_the_figure():
     # where the side is the point: "about €86.1bn or more" / "environ 86,1 Md€ ou plus"
     more = Bounded(86.054, "lower", strict=True, approximate=True)
@@ -207,10 +263,10 @@ def test_directed_wording_keeps_the_side_after_the_figure():
 @pytest.mark.parametrize(
     ("text", "fr"),
     [
-        ("une hausse de environ 22,4 %", "une hausse d'environ 22,4 %"),
-        ("un écart de au moins 15", "un écart d'au moins 15"),
-        ("moins que environ 3", "moins qu'environ 3"),
-        ("De environ 3", "D'environ 3"),
+        ("une hausse de environ 22,4 %", "une hausse d’environ 22,4 %"),
+        ("un écart de au moins 15", "un écart d’au moins 15"),
+        ("moins que environ 3", "moins qu’environ 3"),
+        ("De environ 3", "D’environ 3"),
         ("de la tolérance de 1,0 pp", "de la tolérance de 1,0 pp"),  # nothing to elide
         ("de envol", "de envol"),  # a whole word only
     ],

@@ -1,6 +1,7 @@
 """Growth helpers and bounded arithmetic (analysis.growth)."""
 
 import math
+from decimal import Decimal
 
 import pytest
 from hypothesis import assume, given, settings
@@ -17,8 +18,10 @@ from analysis.compute.growth import (
     split,
     supported_digits,
     supported_ratio,
+    supported_step,
     years_between,
 )
+from analysis.present.formatting import fmt_quantity
 
 # -- hand-computed values -------------------------------------------------------------------
 
@@ -174,24 +177,40 @@ def test_ratio_range_and_supported_digits():
 
 
 @pytest.mark.parametrize(
-    ("numerator", "denominator", "value", "direction", "approximate"),
+    ("numerator", "denominator", "value", "digits", "text"),
     [
-        # 7.8 / 2.6 = 3.0, range 2.925-3.078 holds 3: about 3
-        (7.8, 2.6, 3.0, "none", True),
-        # 18.7 / 2.6 = 7.19, range 18.65 / 2.65 = 7.038 to 18.75 / 2.55 = 7.353: all above 7
-        (18.7, 2.6, 7.0, "lower", False),
-        # 19.3 / 2.6 = 7.42, range 19.25 / 2.65 = 7.264 to 19.35 / 2.55 = 7.588: above 7
-        (19.3, 2.6, 7.0, "lower", False),
-        # 7.6 / 1.0 = 7.6, range 7.55 / 1.05 = 7.19 to 7.65 / 0.95 = 8.05: width 0.86, holds 8
-        (7.6, 1.0, 7.6, "none", True),
+        # 7.8 / 2.6 = 3.0, range 2.925-3.078, width 0.154: to the half -> about 3
+        (7.8, 2.6, 3.0, 0, "about 3 times"),
+        # 18.7 / 2.6 = 7.192, range 18.65 / 2.65 = 7.038 to 18.75 / 2.55 = 7.353, width
+        # 0.315: to the half, 7.192 / 0.5 = 14.38 -> 14 halves -> about 7 (not "more than 7")
+        (18.7, 2.6, 7.0, 0, "about 7 times"),
+        # 19.3 / 2.6 = 7.423, range 19.25 / 2.65 = 7.264 to 19.35 / 2.55 = 7.588, width
+        # 0.324: 7.423 / 0.5 = 14.85 -> 15 halves -> about 7.5
+        (19.3, 2.6, 7.5, 1, "about 7.5 times"),
+        # 1 200 / 470 = 2.553, range 1 150 / 475 = 2.421 to 1 250 / 465 = 2.688, width
+        # 0.267: 2.553 / 0.5 = 5.11 -> 5 halves -> about 2.5 (not "less than 3")
+        (1200, 470, 2.5, 1, "about 2.5 times"),
+        # 7.6 / 1.0 = 7.6, range 7.55 / 1.05 = 7.19 to 7.65 / 0.95 = 8.05, width 0.86:
+        # to the unit -> about 8
+        (7.6, 1.0, 8.0, 0, "about 8 times"),
+        # 123.4 / 56.7 = 2.17637, range 2.17357-2.17917, width 0.0056: to the hundredth
+        (123.4, 56.7, 2.18, 2, "about 2.18 times"),
     ],
 )
-def test_supported_ratio(numerator, denominator, value, direction, approximate):
-    q, digits = supported_ratio(numerator, denominator)
-    assert digits == 0
-    assert (q.value, q.direction, q.approximate) == (pytest.approx(value, abs=1e-9), direction,
-                                                     approximate)  # fmt: skip
-    assert q.wording == {"none": "about", "lower": "more_than"}[direction]
+def test_supported_ratio(numerator, denominator, value, digits, text):
+    q, shown_digits = supported_ratio(numerator, denominator)
+    assert (q.value, q.direction, q.approximate) == (pytest.approx(value, abs=1e-9), "none", True)
+    assert shown_digits == digits
+    assert q.wording == "about"  # its own rounding, never an outward-rounded bound
+    assert fmt_quantity(q, "ratio", "en", shown_digits) == text
+
+
+def test_supported_step():
+    assert supported_step(2.925, 3.078) == Decimal("0.5")  # width 0.153
+    assert supported_step(2.0, 2.05) == Decimal("0.05")  # width 0.05, a step of 0.05 holds it
+    assert supported_step(2.0, 2.06) == Decimal("0.1")
+    assert supported_step(1.0, 3.0) == Decimal(1)  # wider than a unit: still whole numbers
+    assert supported_step(2.0, 2.001, most=1) == Decimal("0.1")  # no more than one decimal
 
 
 def test_supported_ratio_bad_input():

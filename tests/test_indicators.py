@@ -189,11 +189,15 @@ def test_jobs(ds):
     check(j.projected_indirect, 1200, "exact", ["F002-12", "F003-08"])
     check(j.projected_total, 1670, "lower")  # more than 470 + 1 200 = more than 1 670
     assert j.projected_total.strict and j.projected_total.period == (2024, 2029)
-    check(j.projected_ratio, 2.553191, "upper")  # 1200 / 470 = 2.5532, 470 being a floor
+    # 1200 / 470 = 2.5532, 470 being a floor: written with its own rounding, to the half
+    # (1 150 / 475 = 2.42 to 1 250 / 465 = 2.69 is narrower than 0.5): about 2.5
+    check(j.projected_ratio, 2.5, "approx")
     check(j.current_direct, 2100, "lower")
     check(j.current_total, 6000, "exact")
     check(j.current_indirect, 3900, "upper")  # 6000 - (more than 2 100) = less than 3 900
-    check(j.current_ratio, 1.857143, "upper")  # 3900 / 2100 = 1.8571
+    # 3900 / 2100 = 1.8571, within 3 850 / 2 150 = 1.79 and 3 950 / 2 050 = 1.93: to the
+    # half, 1.8571 / 0.5 = 3.71 -> 4 halves -> about 2
+    check(j.current_ratio, 2.0, "approx")
     check(j.direct_growth, 22.380952, "approx")  # 470 / 2100 = 0.22381, lower over lower
     check(j.total_growth, 27.833333, "lower")  # 1670 / 6000 = 0.27833
     check(j.direct_annual_rate, 4.120, "approx", rel=1e-3)  # 1.22381 ** (1/5) - 1 = 0.04120
@@ -208,11 +212,12 @@ def test_jobs_texts(ds):
     assert j.projected_total.text("fr") == f"plus de 1{NNBSP}670"
     assert j.projected_total.text("en") == "more than 1,670"
     # 1200 / 470 = 2.5532; "1 200" and "470" may be rounded to 1 150-1 250 and 465-475,
-    # so the ratio lies within 1150 / 475 = 2.42 and 1250 / 465 = 2.69: no decimal
-    assert j.projected_ratio.digits == 0
-    assert j.projected_ratio.text("en") == "less than 3 times"
+    # so the ratio lies within 1150 / 475 = 2.42 and 1250 / 465 = 2.69 (width 0.27): to
+    # the half, about 2.5, not the outward-rounded "less than 3 times"
+    assert j.projected_ratio.digits == 1
+    assert j.projected_ratio.text("en") == "about 2.5 times"
     # (6000 - 2100) / 2100 = 1.857, within 3850 / 2150 = 1.79 and 3950 / 2050 = 1.93
-    assert j.current_ratio.text("fr") == f"moins de 2{NBSP}fois"
+    assert j.current_ratio.text("fr") == f"environ 2{NBSP}fois"
     assert j.total_growth.text("en") == "more than 27.8%"
     assert j.direct_growth.text("fr") == f"environ 22,4{NBSP}%"
     # 81 000 / 1 670 = 48.503: the tight figure, not a looser "less than €48.6k"
@@ -281,16 +286,19 @@ def test_eu_shares(ds):
     # As precise as shares written to one decimal allow (each may hide +-0.05):
     # 7.8 / 2.6 = 3.0, range 7.75 / 2.65 = 2.92 to 7.85 / 2.55 = 3.08: about 3
     check(e.jobs_multiple, 3.0, "approx")
-    # 18.7 / 2.6 = 7.19, range 18.65 / 2.65 = 7.04 to 18.75 / 2.55 = 7.35: more than 7
-    check(e.exports_multiple, 7.0, "lower")
-    # 19.3 / 2.6 = 7.42, range 19.25 / 2.65 = 7.26 to 19.35 / 2.55 = 7.59: more than 7
-    check(e.rd_multiple, 7.0, "lower")
+    # 18.7 / 2.6 = 7.19, range 18.65 / 2.65 = 7.04 to 18.75 / 2.55 = 7.35, width 0.32:
+    # to the half, 7.19 -> 7.0, about 7 (its own rounding, not "more than 7")
+    check(e.exports_multiple, 7.0, "approx")
+    # 19.3 / 2.6 = 7.42, range 19.25 / 2.65 = 7.26 to 19.35 / 2.55 = 7.59: 7.42 -> 7.5
+    check(e.rd_multiple, 7.5, "approx")
     assert (e.jobs_rank.value, e.exports_rank.value, e.rd_rank.value) == (3, 2, 1)
     assert e.jobs_multiple.text("en") == "about 3 times"
     assert e.jobs_multiple.text("fr") == f"environ 3{NBSP}fois"
-    assert e.exports_multiple.text("en") == "more than 7 times"
-    assert e.rd_multiple.text("fr") == f"plus de 7{NBSP}fois"
-    assert e.rd_rank.text("fr") == f"rang{NBSP}1"
+    assert e.exports_multiple.text("en") == "about 7 times"
+    assert e.rd_multiple.text("fr") == f"environ 7,5{NBSP}fois"
+    assert e.rd_rank.text("fr") == "1er"  # in a table
+    assert e.rd_rank.text("fr", prose=True) == "premier"  # in a sentence
+    assert e.exports_rank.text("en", prose=True) == "second"
 
 
 # -- 4. market ------------------------------------------------------------------------------
@@ -469,7 +477,7 @@ def test_trade(ds):
         "Figure stated in words, given in those words; computations take nearly 66.67%"
     )
     assert tr.share_of_exports_to_us.formula_text("fr") == (
-        f"Chiffre annoncé en toutes lettres, repris dans ses mots{NBSP}; les calculs prennent "
+        f"Chiffre annoncé en toutes lettres, repris dans ses mots{NNBSP}; les calculs prennent "
         f"près de 66,67{NBSP}%"
     )
 

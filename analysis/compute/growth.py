@@ -38,12 +38,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 __all__ = [
+    "QUALIFIERS",
+    "RATIO_STEPS",
     "Bound",
     "Bounded",
     "Direction",
     "Interval",
     "Number",
-    "QUALIFIERS",
     "annual_rate",
     "cagr",
     "half_unit",
@@ -54,6 +55,7 @@ __all__ = [
     "split",
     "supported_digits",
     "supported_ratio",
+    "supported_step",
     "years_between",
 ]
 
@@ -456,21 +458,43 @@ def supported_digits(low: float, high: float, most: int = 2) -> int:
     return next((k for k in range(most, -1, -1) if 10.0**-k >= high - low), 0)
 
 
+#: Steps a ratio may be rounded to, finest last: whole numbers, halves, tenths...
+RATIO_STEPS = (
+    Decimal(1),
+    Decimal("0.5"),
+    Decimal("0.1"),
+    Decimal("0.05"),
+    Decimal("0.01"),
+    Decimal("0.005"),
+    Decimal("0.001"),
+)
+
+
+def supported_step(low: float, high: float, most: int = 2) -> Decimal:
+    """The finest step of :data:`RATIO_STEPS` (at most ``most`` decimals) at least ``high - low``.
+
+    A ratio known to lie within 0.27 is given to the half (2.5), within 0.08 to the tenth.
+    """
+    steps = [s for s in RATIO_STEPS if -s.as_tuple().exponent <= most]
+    return next((s for s in reversed(steps) if s >= Decimal(repr(high - low))), steps[0])
+
+
 def supported_ratio(numerator: float, denominator: float, most: int = 2) -> tuple[Bounded, int]:
-    """The ratio of two stated figures, as precise as the figures as written allow.
+    """The ratio of two stated figures, rounded as the figures as written allow.
 
     Each figure may hide a rounding of half a unit of its last significant digit
     (:func:`half_unit`: 7.8 may be 7.75 to 7.85, 1 200 may be 1 150 to 1 250); the ratio
     then lies between ``(n - hn) / (d + hd)`` and ``(n + hn) / (d - hd)``. The ratio is
-    given with the most decimals (at most ``most``) for which one unit of the last decimal
-    is at least the width of that range. When the whole range lies above (below) the
-    ratio so rounded, the result is that rounded figure as a strict lower (upper) bound;
-    otherwise it is the ratio, approximate:
+    rounded half-up to the finest step (a whole number, a half, a tenth... at most
+    ``most`` decimals) that is at least the width of that range, and written as that
+    approximate figure: its own rounding, never a bound rounded outwards to a looser
+    figure ("about 2.5 times", not "less than 3 times"):
 
-    * 7.8 / 2.6: range 7.75 / 2.65 = 2.925 to 7.85 / 2.55 = 3.078, width 0.15 -> no
-      decimal; 3 lies inside -> about 3 (value 3.0, approximate);
-    * 18.7 / 2.6: range 7.038 to 7.353, width 0.32 -> no decimal, rounded 7; the whole
-      range is above 7 -> more than 7.
+    * 7.8 / 2.6: range 7.75 / 2.65 = 2.925 to 7.85 / 2.55 = 3.078, width 0.15 -> to the
+      half: about 3;
+    * 19.3 / 2.6 = 7.42: range 7.264 to 7.588, width 0.32 -> to the half: about 7.5;
+    * 1 200 / 470 = 2.553: range 1 150 / 475 = 2.421 to 1 250 / 465 = 2.688, width
+      0.27 -> to the half: about 2.5.
 
     Args:
         numerator: the stated figure divided (non-negative).
@@ -478,7 +502,8 @@ def supported_ratio(numerator: float, denominator: float, most: int = 2) -> tupl
         most: the most decimals to give.
 
     Returns:
-        The ratio as a :class:`Bounded` and the number of decimals to print it with.
+        The ratio as an approximate :class:`Bounded` figure, already rounded to its step,
+        and the number of decimals to print it with (none for a whole number).
 
     Raises:
         ValueError: for a negative numerator, a denominator not above its half unit or a
@@ -487,14 +512,11 @@ def supported_ratio(numerator: float, denominator: float, most: int = 2) -> tupl
     if isinstance(most, bool) or not isinstance(most, int) or not 0 <= most <= 6:
         raise ValueError(f"most must be an integer from 0 to 6, got {most!r}")
     low, high = ratio_range(numerator, denominator)
-    ratio = float(numerator) / float(denominator)
-    digits = supported_digits(low, high, most)
-    shown = float(Decimal(repr(ratio)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
-    if low > shown:
-        return Bounded(shown, "lower", strict=True), digits
-    if high < shown:
-        return Bounded(shown, "upper", strict=True), digits
-    return Bounded(ratio, approximate=True), digits
+    step = supported_step(low, high, most)
+    ratio = Decimal(repr(float(numerator) / float(denominator)))
+    shown = (ratio / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+    digits = 0 if shown == shown.to_integral_value() else -step.as_tuple().exponent
+    return Bounded(float(shown), approximate=True), digits
 
 
 def _plus_one(rate: Number) -> Number:

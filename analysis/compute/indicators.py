@@ -394,12 +394,14 @@ class Indicator:
         """The formula in words in ``lang``."""
         return t(self.formula, lang, **self._args(lang))
 
-    def text(self, lang: str) -> str:
+    def text(self, lang: str, prose: bool = False) -> str:
         """The value formatted for ``lang`` with its one qualifier: ``plus de 1 670``.
 
         A figure the text states in words is written in words (``près des deux tiers``).
         Otherwise the figure has one rounding (:attr:`digits`, half-up) and one qualifier
-        (:attr:`wording`), the same in every chart, table and sentence.
+        (:attr:`wording`), the same in every chart, table and sentence; ``prose`` gives
+        it in the style of running text (``€81 million``, ``second``; see
+        :func:`analysis.present.formatting.fmt_value`).
         """
         check_lang(lang)
         if self.words is not None:
@@ -410,6 +412,7 @@ class Indicator:
             lang,
             self.digits,
             formatting.rounding_for(self.quantity, self.unit, self.digits),
+            prose,
         )
         return t(f"qualifier.{self.wording}", lang, value=number)
 
@@ -650,6 +653,8 @@ class Funding(_Family):
     granted: Indicator
     granted_share: Indicator
     remaining: Indicator
+    granted_public_share: Indicator | None = None
+    public_remaining: Indicator | None = None
 
 
 def _public_share(ds: Dataset, public_share: float | None) -> tuple[Bounded, tuple[str, ...]]:
@@ -726,7 +731,37 @@ def funding(ds: Dataset, public_share: float | None = None) -> Funding:
         remaining=_indicator(
             "funding.remaining", b - granted.quantity, eur, ids + granted.fact_ids
         ),
+        **_granted_public(b * share, granted, ids + share_ids),
     )
+
+
+def _granted_public(
+    public: Bounded, granted: Selection, ids: tuple[str, ...]
+) -> dict[str, Indicator]:
+    """The amount granted set against the public part of the budget, when it can be.
+
+    The texts' "granted" is public support, while the budget includes the companies' own
+    money: the share granted and the rest to grant are read against the public part. A
+    scenario whose public part does not exceed the amount granted cannot be read so
+    (nothing, or less than what was granted, would be public): none is returned.
+    """
+    if public.value <= granted.value:
+        return {}
+    return {
+        "granted_public_share": _indicator(
+            "funding.granted_public_share",
+            granted.quantity / public * 100,
+            "percent",
+            granted.fact_ids + ids,
+            period=granted.period,
+        ),
+        "public_remaining": _indicator(
+            "funding.public_remaining",
+            public - granted.quantity,
+            "EUR_million",
+            ids + granted.fact_ids,
+        ),
+    }
 
 
 # -- 2. jobs --------------------------------------------------------------------------------
@@ -817,6 +852,8 @@ def jobs(
     cur_ids = cur_total.fact_ids + cur_direct.fact_ids
     direct_growth, total_growth = direct / cd, total / ct
     years = horizon.value
+    projected_ratio, projected_digits = _ratio(indirect, direct)
+    current_ratio, current_digits = _ratio(ct - cd, cd)
 
     def ind(key: str, q: Bounded, unit: str, ids: tuple[str, ...], **kw: Any) -> Indicator:
         if "period" in kw:  # a projection: its period is the stated horizon, even in a scenario
@@ -829,16 +866,13 @@ def jobs(
         projected_indirect=projected_indirect,
         projected_total=ind("projected_total", total, "jobs", total_ids, period=period),
         projected_ratio=ind(
-            "projected_ratio", indirect / direct, "ratio", indirect_ids + direct_ids,
-            period=period, digits=_ratio_digits(indirect.value, direct.value),
+            "projected_ratio", projected_ratio, "ratio", indirect_ids + direct_ids,
+            period=period, digits=projected_digits,
         ),
         current_direct=_stated("jobs.current_direct", cur_direct),
         current_total=_stated("jobs.current_total", cur_total),
         current_indirect=ind("current_indirect", ct - cd, "jobs", cur_ids),
-        current_ratio=ind(
-            "current_ratio", (ct - cd) / cd, "ratio", cur_ids,
-            digits=_ratio_digits(ct.value - cd.value, cd.value),
-        ),
+        current_ratio=ind("current_ratio", current_ratio, "ratio", cur_ids, digits=current_digits),
         direct_growth=ind(
             "direct_growth", direct_growth * 100, "percent",
             direct_ids + cur_direct.fact_ids, period=period,
@@ -865,12 +899,22 @@ def jobs(
     )  # fmt: skip
 
 
-def _ratio_digits(numerator: float, denominator: float) -> int:
-    """Decimals a ratio of two figures as written supports (two when it cannot be told)."""
+def _ratio(numerator: Bounded, denominator: Bounded) -> tuple[Bounded, int]:
+    """A ratio of two figures, and the decimals to print it with (``digits``).
+
+    A ratio that rests on a bound or an approximate figure is written with its own
+    rounding, as the figures as written allow (:func:`~analysis.compute.growth.
+    supported_ratio`): "about 2.5 times" for less than 1 200 / 470 = 2.553, not the
+    outward-rounded "less than 3 times". A ratio of exact figures (a scenario's) keeps
+    its value, with the decimals those figures support.
+    """
+    q = numerator / denominator
     try:
-        return supported_digits(*ratio_range(numerator, denominator))
+        if q.direction != "none" or q.approximate:
+            return supported_ratio(numerator.value, denominator.value)
+        return q, supported_digits(*ratio_range(numerator.value, denominator.value))
     except ValueError:  # a scenario's denominator below its own rounding
-        return 2
+        return q, 2
 
 
 def horizon_words(horizon: Selection) -> tuple[str, str]:

@@ -175,9 +175,9 @@ class Document:
         return self.t(key, **values)
 
     def _value(self, value: object) -> str:
-        if isinstance(value, Indicator):
+        if isinstance(value, Indicator):  # in a sentence: money and ranks in words
             self.use(value)
-            return value.text(self.lang)
+            return value.text(self.lang, prose=True)
         if isinstance(value, bool):
             return str(value)
         if isinstance(value, numbers.Integral):
@@ -220,13 +220,14 @@ class Document:
         """The last year of an indicator's period (``2023``), or an empty string."""
         return str(ind.period[1]) if ind.period else ""
 
-    def when(self, event: Any) -> str:
+    def when(self, event: Any, article: bool = False) -> str:
         """The date of an event of :func:`analysis.indicators.timeline`, as precise as known.
 
-        The event is recorded as shown (the data appendix lists it).
+        With ``article``, as a sentence needs it after "entre" / "between" ("le 14 mai
+        2024"). The event is recorded as shown (the data appendix lists it).
         """
         self._events.setdefault(str(event.event_id), None)
-        return formatting.fmt_date(event.date, self.lang, event.precision)
+        return formatting.fmt_date(event.date, self.lang, event.precision, article)
 
     def market_values(self, m: Any) -> dict[str, object]:
         """The values the market sentences take, from a :class:`~analysis.indicators.MarketCheck`.
@@ -391,10 +392,13 @@ class Document:
             return formatting.fmt_percent(number, self.lang)
         return formatting.fmt_value(number, unit, self.lang)
 
-    def tile(self, ind: Indicator, name: str, **values: object) -> Tile:
+    def tile(
+        self, ind: Indicator, name: str, note_key: str | None = None, **values: object
+    ) -> Tile:
         """A key figure: the indicator's value, ``summary.tile.<name>`` and its ``.note``.
 
-        ``values`` fill the placeholders of both (indicators are written with their bound).
+        ``values`` fill the placeholders of both (indicators are written with their bound);
+        ``note_key`` names another message for the meaning line.
         """
         ids = self.use(ind)
         before, number, after = self.tile_parts(ind)
@@ -403,7 +407,7 @@ class Document:
             before=before,
             after=after,
             unit=self.t(f"summary.tile.{name}", **values),
-            meaning=self.t(f"summary.tile.{name}.note", **values),
+            meaning=self.t(note_key or f"summary.tile.{name}.note", **values),
             source=self.source_line(self._originals(ids)),
             fact_ids=ids,
         )

@@ -8,6 +8,11 @@ bound wordings ("plus de", "more than") come from the message catalogue. Example
     fmt_percent(34.59, "fr") == "34,6\u00a0%"        fmt_percent(34.59, "en") == "34.6%"
     fmt_date(date(2024, 1, 17), "fr") == "17 janvier 2024"
 
+Money has two styles: short in tiles, tables and charts ("€81M", "81 M€", "€48.5k"), and
+in words in running text (``prose=True``): "€81 million", "81 millions d’euros", thousands
+in full, "€48,500" / "48 500 €", never "k" in a sentence. A rank is an ordinal: "1er",
+"2e" / "1st", "2nd" in a table, in words in running text ("deuxième" / "second").
+
 Spaces in French follow CLDR's fr_BE data, and only those two characters are used: the
 narrow no-break space U+202F groups digits ("2 100"), the no-break space U+00A0 separates a
 number from its unit or sign ("34,6 %", "48,6 M€", "5 ans"). English writes "€48.6M",
@@ -56,6 +61,7 @@ __all__ = [
     "fmt_fact",
     "fmt_money",
     "fmt_number",
+    "fmt_ordinal",
     "fmt_percent",
     "fmt_period",
     "fmt_pp",
@@ -183,8 +189,13 @@ def fmt_percent(
     return format_percent(q / 100, format=pattern, locale=LOCALES[lang])
 
 
-def fmt_pp(value: float, lang: str, digits: int = 1, rounding: str = "half_up") -> str:
-    """Format percentage points: ``1,4 pp`` (fr) / ``1.4 pp`` (en).
+def fmt_pp(
+    value: float, lang: str, digits: int = 1, rounding: str = "half_up", prose: bool = False
+) -> str:
+    """Format percentage points: ``1,4 pt`` (fr) / ``1.4 pp`` (en).
+
+    With ``prose``, in words, as running text wants them: ``1,4 point`` / ``1.4
+    percentage points``.
 
     Raises:
         ValueError: for a value that is not a finite number, bad digits, rounding or lang.
@@ -192,7 +203,8 @@ def fmt_pp(value: float, lang: str, digits: int = 1, rounding: str = "half_up") 
     check_lang(lang)
     _check_digits(digits)
     v = _finite(value)
-    return t("fmt.pp", lang, value=_number(_quantize(v, digits, rounding), digits, lang))
+    key = "fmt.pp.prose" if prose else "fmt.pp"
+    return t(key, lang, value=_number(_quantize(v, digits, rounding), digits, lang))
 
 
 def fmt_ratio(value: float, lang: str, digits: int = 2, rounding: str = "half_up") -> str:
@@ -213,6 +225,7 @@ def fmt_money(
     scale: str = "million",
     digits: int | None = None,
     rounding: str = "half_up",
+    prose: bool = False,
 ) -> str:
     """Format an amount of euros given in thousands, millions or billions.
 
@@ -226,6 +239,8 @@ def fmt_money(
         scale: ``thousand``, ``million`` or ``billion``.
         digits: decimals; by default none for a whole number, else one.
         rounding: ``half_up``, ``floor`` or ``ceiling``.
+        prose: the style of running text: ``€81 million``, ``81 millions d’euros``, and
+            thousands in full (``€48,500``, ``48 500 €``), rounded as the short style.
 
     Raises:
         ValueError: for a value that is not a finite number, an unknown scale, bad digits,
@@ -236,16 +251,27 @@ def fmt_money(
         raise ValueError(f"scale must be one of {', '.join(MONEY_SCALES)}, got {scale!r}")
     v = _finite(value)
     n = _auto_digits(v, digits, 1)
-    return t(f"fmt.money.{scale}", lang, value=_number(_quantize(v, n, rounding), n, lang))
+    q = _quantize(v, n, rounding)
+    if prose and scale == "thousand":  # a sentence gives thousands in full: €48,500
+        return t("fmt.money.unit", lang, value=_number(q * 1000, max(n - 3, 0), lang))
+    style = ".prose" if prose else ""
+    return t(f"fmt.money.{scale}{style}", lang, value=_number(q, n, lang))
 
 
 def fmt_value(
-    value: float, unit: str, lang: str, digits: int | None = None, rounding: str = "half_up"
+    value: float,
+    unit: str,
+    lang: str,
+    digits: int | None = None,
+    rounding: str = "half_up",
+    prose: bool = False,
 ) -> str:
     """Format a value in one of :data:`UNITS` (the units of the data plus a few computed ones).
 
     Money and percentages get their symbol, ``years`` a word (``5 ans`` / ``5 years``),
-    ``rank`` reads ``rang 2`` / ``rank 2``; counts (jobs, companies...) are bare numbers.
+    ``rank`` is an ordinal (``2e`` / ``2nd``); counts (jobs, companies...) are bare numbers.
+    ``prose`` asks for the style of running text: money in words (:func:`fmt_money`),
+    ranks in words (:func:`fmt_ordinal`).
 
     Raises:
         ValueError: for an unknown unit, a value that is not a finite number, bad digits,
@@ -255,22 +281,51 @@ def fmt_value(
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
     if unit.startswith("EUR_"):
-        return fmt_money(value, lang, unit.removeprefix("EUR_"), digits, rounding)
+        return fmt_money(value, lang, unit.removeprefix("EUR_"), digits, rounding, prose)
     if unit == "percent":
         return fmt_percent(value, lang, digits, rounding)
     v = _finite(value)
     n = _auto_digits(v, digits, UNITS[unit]) if unit != "ratio" or digits is not None else 2
     if unit == "percentage_points":
-        return fmt_pp(v, lang, n, rounding)
+        return fmt_pp(v, lang, n, rounding, prose)
     if unit == "ratio":
         return fmt_ratio(v, lang, n, rounding)
+    if unit == "rank":
+        return fmt_ordinal(v, lang, words=prose)
     number = _number(_quantize(v, n, rounding), n, lang)
-    if unit in ("years", "rank"):
-        return t(f"fmt.{unit}", lang, value=number)
+    if unit == "years":
+        return t("fmt.years", lang, value=number)
     return number
 
 
-def fmt_quantity(quantity: Bounded | float, unit: str, lang: str, digits: int | None = None) -> str:
+def fmt_ordinal(value: float, lang: str, words: bool = False) -> str:
+    """Format a rank as an ordinal: ``1er``, ``2e`` (fr) / ``1st``, ``2nd``, ``3rd`` (en).
+
+    The suffix follows the language's CLDR ordinal rules (through Babel). With ``words``,
+    ranks one to nine are written out, as running text wants them: ``premier``,
+    ``deuxième`` / ``first``, ``second`` (the words are in the message catalogue).
+
+    Raises:
+        ValueError: for a value that is not a positive whole number, or a bad lang.
+    """
+    check_lang(lang)
+    v = _finite(value)
+    if v != int(v) or v < 1:
+        raise ValueError(f"a rank must be a positive whole number, got {value!r}")
+    rank = int(v)
+    if words and rank <= 9:
+        return t("fmt.ordinal.words", lang).split("|")[rank - 1]
+    category = Locale.parse(LOCALES[lang]).ordinal_form(rank)
+    return t(f"fmt.ordinal.{category}", lang, value=_number(Decimal(rank), 0, lang))
+
+
+def fmt_quantity(
+    quantity: Bounded | float,
+    unit: str,
+    lang: str,
+    digits: int | None = None,
+    prose: bool = False,
+) -> str:
     """Format a figure with the wording of its bound: ``plus de 470`` / ``more than 470``.
 
     A stated figure keeps its qualifier (``environ 10 Md€`` / ``about €10bn``, ``près de
@@ -283,13 +338,14 @@ def fmt_quantity(quantity: Bounded | float, unit: str, lang: str, digits: int | 
         unit: one of :data:`UNITS`.
         lang: ``fr`` or ``en``.
         digits: decimals, as for :func:`fmt_value`.
+        prose: the style of running text, as for :func:`fmt_value`.
 
     Raises:
         ValueError: for an unknown unit, bad digits or lang.
     """
     check_lang(lang)
     q = quantity if isinstance(quantity, Bounded) else Bounded(_finite(quantity, "quantity"))
-    text = fmt_value(q.value, unit, lang, digits, rounding_for(q, unit, digits))
+    text = fmt_value(q.value, unit, lang, digits, rounding_for(q, unit, digits), prose)
     return t(f"qualifier.{q.wording}", lang, value=text)
 
 
@@ -331,12 +387,14 @@ def fmt_fact(value: float, unit: str, qualifier: str, lang: str, digits: int | N
     return fmt_quantity(Bounded.from_qualifier(_finite(value), qualifier), unit, lang, digits)
 
 
-def fmt_date(value: dt.date, lang: str, precision: str = "day") -> str:
+def fmt_date(value: dt.date, lang: str, precision: str = "day", article: bool = False) -> str:
     """Format a date as precisely as it is known.
 
     ``day``: ``17 janvier 2024`` / ``17 January 2024``; ``week``: ``semaine du 6 juin 2022``
     / ``week of 6 June 2022``; ``month``: ``juin 2022`` / ``June 2022``; ``quarter``:
     ``T4 2023`` / ``Q4 2023``; ``year``: ``2024``. A coarse date is given by its first day.
+    With ``article``, a day takes the article a sentence needs: ``entre février 2021 et le
+    14 mai 2024`` (English needs none); coarser dates are written as without it.
 
     Raises:
         ValueError: for a value that is not a date, an unknown precision or lang.
@@ -354,7 +412,8 @@ def fmt_date(value: dt.date, lang: str, precision: str = "day") -> str:
     if precision == "month":
         return format_skeleton("yMMMM", value, locale=locale)
     day = format_date(value, "long", locale=locale)
-    return t("fmt.week", lang, date=day) if precision == "week" else day
+    text = t("fmt.week", lang, date=day) if precision == "week" else day
+    return t("fmt.article.day", lang, date=text) if article and precision == "day" else text
 
 
 def fmt_period(start: int | None, end: int | None, lang: str) -> str:
@@ -373,7 +432,7 @@ def fmt_period(start: int | None, end: int | None, lang: str) -> str:
     return f"{start}\u2013{end}"
 
 
-#: French words a filled template may leave before a vowel: "de environ" -> "d'environ".
+#: French words a filled template may leave before a vowel: "de environ" -> "d’environ".
 _ELISION = re.compile(r"\b([dD]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu)e (?=(?:environ|au|un|une)\b)")
 
 
@@ -381,10 +440,11 @@ def elide(text: str, lang: str) -> str:
     """Apply the French elision a filled template may need; other languages unchanged.
 
     A qualifier put after "de" or "que" may start with a vowel: ``une hausse de environ
-    22,4 %`` -> ``une hausse d'environ 22,4 %``, ``de au moins 15`` -> ``d'au moins 15``.
+    22,4 %`` -> ``une hausse d’environ 22,4 %``, ``de au moins 15`` -> ``d’au moins 15``
+    (with the typographic apostrophe of the French catalogue).
 
     Raises:
         ValueError: for a lang that is not ``fr`` or ``en``.
     """
     check_lang(lang)
-    return _ELISION.sub(r"\1'", text) if lang == "fr" else text
+    return _ELISION.sub("\\1\u2019", text) if lang == "fr" else text

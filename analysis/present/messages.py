@@ -22,6 +22,11 @@ placeholder, the form chosen by the language's plural rules (CLDR, through Babel
     >>> t("report.data.intro", "en", n="1").split(";")[0]
     'This report rests on 1 fact taken from the published texts'
 
+French texts are set in French typography when the catalogue is read
+(:func:`french_typography`): the apostrophe is the typographic one (’), a no-break space
+(U+00A0) goes before a colon and inside guillemets, a narrow no-break space (U+202F)
+before ; ! and ?. The catalogue files may be typed with plain spaces and apostrophes.
+
 When the environment variable ``BIOTECH_MESSAGES_USED`` names a file, every process
 appends to it each key it serves, the first time it serves it, after its process id (see
 :func:`read_used`): the tests compare the keys the reports use with the keys the catalogues
@@ -31,6 +36,7 @@ define.
 from __future__ import annotations
 
 import os
+import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -56,6 +62,7 @@ __all__ = [
     "catalogue_files",
     "check_lang",
     "fill",
+    "french_typography",
     "has",
     "load",
     "origin",
@@ -85,6 +92,29 @@ USED_ENV = "BIOTECH_MESSAGES_USED"
 
 #: CLDR plural categories a template may name.
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+
+
+#: A space (or none) before French high punctuation, guillemets and the text they open.
+_BEFORE_COLON = re.compile(r"[ \u00a0\u202f]*:(?=\s|$)")
+_BEFORE_HIGH = re.compile(r"(?:(?<=\S)[ \u00a0\u202f]*|^[ \u00a0\u202f]+)([;!?])(?=\s|$|\))")
+_OPEN_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
+_CLOSE_GUILLEMET = re.compile(r"[ \u00a0\u202f]*»")
+
+
+def french_typography(text: str) -> str:
+    """Set a French template in French typography: ’, and no-break spaces where due.
+
+    ``"l'UE : 5 % ; « plus de »"`` -> ``"l’UE\u00a0: 5 %\u202f; «\u00a0plus de\u00a0»"``.
+    A colon is spaced only where it ends a clause (followed by a space or the end), so the
+    plural choices of a template (``{n:one=…}``) are left alone; a ; ! or ? gets its narrow
+    space after a word or a space (a separator " ; "), so a verdict sign at the start of a
+    text stays as it is.
+    """
+    text = text.replace("'", "\u2019")
+    text = _BEFORE_COLON.sub("\u00a0:", text)
+    text = _BEFORE_HIGH.sub("\u202f\\1", text)
+    text = _OPEN_GUILLEMET.sub("«\u00a0", text)
+    return _CLOSE_GUILLEMET.sub("\u00a0»", text)
 
 
 class MessageError(KeyError, ValueError):
@@ -157,7 +187,10 @@ def read_file(path: Path) -> dict[str, dict[str, str]]:
                 f"{shown(path)}: message {key!r} must map {' and '.join(LANGS)} to texts, "
                 f"got {texts!r}"
             )
-        entries[str(key)] = dict(texts)
+        entry = dict(texts)
+        if "fr" in entry:
+            entry["fr"] = french_typography(entry["fr"])
+        entries[str(key)] = entry
     return entries
 
 
@@ -237,12 +270,14 @@ def origin(key: str) -> Path:
 
 
 def placeholders(text: str) -> frozenset[str]:
-    """Return the names of the ``{placeholders}`` of a template."""
-    return frozenset(
-        name.split(".")[0].split("[")[0]
-        for _, name, _, _ in string.Formatter().parse(text)
-        if name is not None and name != ""
-    )
+    """Return the names of the ``{placeholders}`` of a template, those of plural choices too."""
+    names: set[str] = set()
+    for _, name, spec, _ in string.Formatter().parse(text):
+        if name:
+            names.add(name.split(".")[0].split("[")[0])
+        if spec:  # {n:one=the largest|other=the {rank}-largest}
+            names |= placeholders(spec)
+    return frozenset(names)
 
 
 def has(key: str) -> bool:
