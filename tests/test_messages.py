@@ -24,6 +24,7 @@ from analysis.present.messages import (
     catalogue,
     catalogue_files,
     fill,
+    french_typography,
     load,
     placeholders,
     read_file,
@@ -425,3 +426,46 @@ def test_reports_use_every_message_of_their_catalogues(reports_build, tmp_path):
         biotech_report(command, extra, tmp_path)
     processes = read_used(reports_build["messages_used"]) + read_used(extra)
     check_usage(*by_report(processes))
+
+
+@pytest.mark.parametrize(
+    ("typed", "set_"),
+    [
+        ("l'UE", "l\u2019UE"),
+        ("Source : S002", "Source\u00a0: S002"),
+        ("Source\u00a0: S002", "Source\u00a0: S002"),  # already set: unchanged
+        ("un ; deux", "un\u202f; deux"),
+        ("un\u00a0; deux", "un\u202f; deux"),
+        (" ; ", "\u202f; "),  # a separator
+        ("vrai ?", "vrai\u202f?"),
+        ("« plus de »", "«\u00a0plus de\u00a0»"),
+        ("? invérifiable", "? invérifiable"),  # a verdict sign opens the text: left alone
+        ("{n:one=texte|other=textes}", "{n:one=texte|other=textes}"),  # a plural choice
+        ("(S002) ;", "(S002)\u202f;"),
+    ],
+)
+def test_french_typography(typed, set_):
+    assert french_typography(typed) == set_
+
+
+def test_french_texts_are_read_in_french_typography(tmp_path):
+    # the catalogue may be typed with plain spaces and apostrophes; English is left as typed
+    path = tmp_path / "m.yml"
+    path.write_text(
+        "a.b:\n  fr: \"l'UE : 5 % ; « environ »\"\n  en: \"the EU's share: 5%; 'about'\"\n",
+        encoding="utf-8",
+    )
+    assert read_file(path) == {
+        "a.b": {
+            "fr": "l\u2019UE\u00a0: 5 %\u202f; «\u00a0environ\u00a0»",
+            "en": "the EU's share: 5%; 'about'",
+        }
+    }
+
+
+def test_placeholders_inside_a_plural_choice_are_placeholders():
+    # "the largest" for a first rank, "the second-largest" otherwise: {rank} is needed too
+    template = "{place:one=the largest|other=the {rank}-largest} partner"
+    assert placeholders(template) == {"place", "rank"}
+    assert fill(template, "en", place="2", rank="second") == "the second-largest partner"
+    assert fill(template, "en", place="1", rank="first") == "the largest partner"
