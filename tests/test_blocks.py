@@ -95,6 +95,45 @@ def test_bounds_are_written_as_bounds(ds):
         assert doc.number(jobs.projected_total).startswith(words)
 
 
+def test_the_sector_sentences_name_the_partners_the_clusters_and_the_forecast_age(ds):
+    trade, clusters = indicators.trade(ds), indicators.clusters(ds)
+    market = indicators.market_check(ds)
+    doc = Document(ds, "sector_overview", "en")
+    trade_text = doc.t(
+        "report.sector_overview.europe.trade",
+        us_rank=trade.us_partner_rank, de_rank=trade.germany_partner_rank,
+        fr_rank=trade.france_partner_rank, us_share=trade.us_share_of_sector_exports,
+        share_to_us=trade.share_of_exports_to_us, year=doc.year(trade.share_of_exports_to_us),
+    )  # fmt: skip
+    # F001-03 states rank 2; F001-04 and F001-05 are implied: 2 - 1 and 2 + 1
+    assert trade_text.startswith(
+        "The United States holds rank 2 among the trade partners of Belgium's chemical and "
+        "life sciences industry, behind Germany (rank 1) and ahead of France (rank 3)"
+    )
+    clusters_text = doc.t(
+        "report.sector_overview.clusters.p3",
+        vlaio=clusters.vlaio_clusters, year=doc.year(clusters.summit_entrepreneurs),
+        entrepreneurs=clusters.summit_entrepreneurs, investors=clusters.summit_investors,
+    )  # fmt: skip
+    assert "one of the 6 leading clusters supported by the Flemish agency VLAIO" in clusters_text
+    assert "As early as 2023" in clusters_text
+    assert "where 75 entrepreneurs met more than 60 investors" in clusters_text
+    age_text = doc.t(
+        "report.sector_overview.market.age",
+        start_year=str(market.start_year),
+        age=market.rate_age,
+        quoted=doc.year(market.rate_age),
+    )
+    # 2024 (S002) - 2019 (F002-20's first year) = 5
+    assert age_text.startswith(
+        "The forecast runs from 2019: when the press release quotes it, in 2024, it is already "
+        "5 years old"
+    )
+    assert {"F001-03", "F001-04", "F001-05", "F004-10", "F004-11", "F004-12", "F002-20"} <= set(
+        doc.fact_ids
+    )
+
+
 def test_figure_block_is_numbered_and_names_no_url(ds):
     doc = Document(ds, "sector_overview", "fr")
     first = doc.figure(figures.eu_shares(ds, "fr"))

@@ -474,6 +474,14 @@ def test_clusters(ds):
     assert c["combined.members"] is c.combined_members
 
 
+def test_the_summit_figures_are_those_of_the_first_summit(ds):
+    # a second summit stated for 2024 (90 entrepreneurs): the 2023 figures are still shown
+    later = ds.facts[ds.facts["fact_id"] == "F004-10"].copy()
+    later[["fact_id", "value", "period_start", "period_end"]] = ["F004-99", 90.0, 2024, 2024]
+    more = dataclasses.replace(ds, facts=pd.concat([ds.facts, later], ignore_index=True))
+    check(ind.clusters(more).summit_entrepreneurs, 75, "exact", ["F004-10"])
+
+
 def test_ecosystem(ds):
     e = ind.ecosystem(ds)
     check(e.atmp_developers, 15, "lower", ["F002-23", "F003-19"])  # "15+"

@@ -1506,7 +1506,16 @@ def clusters(ds: Dataset) -> Clusters:
         ("summit_entrepreneurs", "event_entrepreneurs", "healthtech_investor_summit"),
         ("summit_investors", "event_investors", "healthtech_investor_summit"),
     ):
-        sel = select_fact(ds, metric, subject, required=False)
+        # The first statement in time: a later summit would be another edition of the event.
+        years = [
+            p[1]
+            for _, r in ds.facts.iterrows()
+            if str(r["metric"]) == metric
+            and str(r["subject"]) == subject
+            and (p := _period(r)) is not None
+        ]
+        first = min(years) if years else None
+        sel = select_fact(ds, metric, subject, period=first, required=False)
         fields[name] = None if sel is None else _stated(f"clusters.{name}", sel)
     return Clusters(**fields)
 
