@@ -505,7 +505,9 @@ def test_trade(ds):
     check(tr.france_partner_rank, 3, "exact", ["F001-05"])
     assert tr.germany_partner_rank.text("en") == "rank 1"
     assert tr.france_partner_rank.text("fr") == f"rang{NBSP}3"
-    assert tr.germany_partner_rank.formula == "indicator.inferred.formula"
+    # implied, not stated: the formula says how (never "Figure as stated")
+    assert tr.germany_partner_rank.formula_text("en") == "Rank of the United States − 1"
+    assert tr.france_partner_rank.formula_text("fr") == "Rang des États-Unis + 1"
     assert tr.us_partner_rank.formula == "indicator.stated.formula"
     assert tr.germany_partner_rank.notes[0].startswith("Not written as a figure")
     # stated in words: written in words, never "près de 66,7 %"
@@ -602,6 +604,16 @@ def test_computations_read_no_file(ds, monkeypatch):
 def test_indicator_keys_are_unique(ds):
     keys = [i.key for f in FAMILIES.values() for i in f(ds).indicators]
     assert len(keys) == len(set(keys))
+
+
+def test_an_implied_figure_without_a_formula_of_its_own_says_it_is_implied(ds):
+    facts = ds.facts.copy()
+    facts["value_basis"] = facts["value_basis"].astype(object)
+    facts.loc[facts["fact_id"] == "F004-12", "value_basis"] = "inferred"
+    c = ind.clusters(dataclasses.replace(ds, facts=facts))
+    assert c.vlaio_clusters.formula == ind.INFERRED
+    assert c.vlaio_clusters.formula_text("en") == "Figure the text implies without writing it"
+    assert ind.clusters(ds).vlaio_clusters.formula == ind.STATED
 
 
 def test_methodology_reuses_the_catalogue():

@@ -504,16 +504,17 @@ def _indicator(
 ) -> Indicator:
     """Build an indicator; ``directional`` keeps an approximate bound's side in its wording.
 
-    A stated figure's formula says it is taken as stated, in words, or inferred from the
-    text (``inferred``).
+    A stated figure's formula says it is taken as stated or in words; one the text implies
+    (``inferred``) has the indicator's own formula (a rank from the stated rank next to
+    it), else :data:`INFERRED`.
     """
     stem = stem or f"indicator.{key}"
     ids = tuple(dict.fromkeys(fact_ids))
     formula = f"{stem}.formula"
-    if stated:
+    if stated and inferred:
+        formula = formula if formula in catalogue() else INFERRED
+    elif stated:
         formula = STATED if words is None else STATED_WORDS
-        if inferred:
-            formula = INFERRED
     return Indicator(
         key=key,
         value=q.value,
