@@ -821,6 +821,7 @@ class Document:
         lang = self.lang
         rows = []
         ids: list[str] = []
+        chosen = self.parameters.get("public_share")
         for scenario in scenarios:
             f, j = scenario.funding, scenario.jobs
             shown = [f.public_amount, f.private_amount, j.projected_total, j.public_funding_per_job]
@@ -829,8 +830,11 @@ class Document:
             label = self.number(f.public_share)
             if scenario.share is None:
                 label = t("report.scenario.stated", lang, value=label)
+            elif chosen is not None and math.isclose(scenario.share, float(chosen)):  # type: ignore[arg-type]
+                label = t("report.scenario.this_edition", lang, value=label)
             rows.append([label, *(self.number(ind) for ind in shown)])
-        units = ["percent", "EUR_million", "EUR_million", "jobs", "EUR_thousand"]
+        # A header names its unit, unless the unit is its own word ("Jobs expected (jobs)").
+        units = ["percent", "EUR_million", "EUR_million", None, "EUR_thousand"]
         keys = [
             "report.col.public_share",
             "report.col.public_amount",
@@ -839,10 +843,23 @@ class Document:
             "report.col.public_per_job",
         ]
         headers = [
-            (t("report.with_unit", lang, label=t(k, lang), unit=self.unit(u)), i > 0)
+            (
+                t("report.with_unit", lang, label=t(k, lang), unit=self.unit(u))
+                if u
+                else t(k, lang),
+                i > 0,
+            )
             for i, (k, u) in enumerate(zip(keys, units, strict=True))
         ]
-        return self.block_table(self.t(caption_key), headers, rows, ids, "compact scenarios")
+        # The first column holds the stated share in words ("about 60% (stated)").
+        return self.block_table(
+            self.t(caption_key),
+            headers,
+            rows,
+            ids,
+            "compact scenarios",
+            widths=(24, 19, 19, 17, 21),
+        )
 
     def metric_label(self, metric: str) -> str:
         """The label of a metric (or of ``a+b`` metrics) in the document's language."""
