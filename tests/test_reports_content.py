@@ -300,6 +300,9 @@ def test_scenario_parameters_change_the_partnership_report(tmp_path):
     text = squeeze(soup.body.get_text(" "))
     assert "€40.5M" in text  # 81 x 0.5
     assert "1,800 jobs" in text  # 600 direct + 1,200 indirect: exact now, not "more than"
+    # Jobs given as a parameter are not the partnership's announcement.
+    assert "In this scenario the partnership would create 600 direct and 1,200 indirect" in text
+    assert "The partnership expects 600" not in text
     # The public-funding tile gives the stated figure (81 x about 60% = about 48.6) and
     # credits only that one to the press release.
     sources = [squeeze(p.get_text()) for p in soup.select(".tile-source")]
