@@ -263,3 +263,30 @@ def test_scenarios_are_computed_once_per_share(ds):
     # Stated share about 60 %: 50 %, the stated share (None) and 70 %.
     assert [r.share for r in rows] == [0.5, None, 0.7]
     assert rows[0].funding.public_amount.value == pytest.approx(40.5)  # 81 x 0.5
+
+
+def test_scenario_table_names_this_edition_and_right_aligns_its_numbers(ds):
+    doc = Document(ds, "atmp_partnership", "en", public_share=0.5)
+    table = doc.scenario_table(
+        "report.atmp_partnership.caption.scenarios", indicators.scenarios(ds, public_share=0.5)
+    )
+    assert [(c.label, c.numeric) for c in table.columns] == [
+        ("Public share (%)", False),
+        ("Public funding (€M)", True),
+        ("Private funding (€M)", True),
+        ("Jobs expected", True),
+        ("Public per job (€k)", True),
+    ]
+    # 50% ± 10 points, then the stated share (about 60%): 81 x 0.4 = 32.4, 81 x 0.5 = 40.5...
+    assert [[cell[0].text for cell in row[:3]] for row in table.rows] == [
+        ["40", "32.4", "48.6"],
+        ["50 (this edition)", "40.5", "40.5"],
+        ["60", "48.6", "32.4"],
+        ["about 60 (stated)", "about 48.6", "about 32.4"],
+    ]
+    assert table.source.startswith(
+        "Every row but the stated share's is a scenario, computed rather than taken from a "
+        "source. Sources: Walloon Government"
+    )
+    html = table.render("html")
+    assert '<th scope="col" class="num">Jobs expected</th>' in html

@@ -858,6 +858,8 @@ class Document:
             rows,
             ids,
             "compact scenarios",
+            # Only the stated share's row is the sources': the others are computed.
+            source=self.t("report.source_scenario_rows", source=self.source_line(self.use(*ids))),
             widths=(24, 19, 19, 17, 21),
         )
 
