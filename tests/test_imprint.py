@@ -82,3 +82,24 @@ def test_a_bad_setting_stops_the_build_before_anything_runs(project, capsys, tmp
         "texts by language (fr, en), got 3\n"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_the_reports_name_the_configured_publisher_and_contact(ds, project):
+    from analysis.present.document import Document
+
+    project(
+        "[tool.biotech-report]\n"
+        'publisher = "Walloon Observatory"\n'
+        'contact = { fr = "redaction@example.org", en = "desk@example.org" }\n'
+    )
+    doc = Document(ds, "sector_overview", "en")
+    assert doc.title_block().meta[0] == ("Publisher", "Walloon Observatory")
+    assert doc.colophon().items[:2] == (
+        ("Publisher", "Walloon Observatory"),
+        ("Contact", "desk@example.org"),
+    )
+    fr = Document(ds, "sector_overview", "fr").colophon()
+    assert fr.items[:2] == (
+        ("Éditeur", "Walloon Observatory"),
+        ("Contact", "redaction@example.org"),
+    )

@@ -830,7 +830,7 @@ class Document:
             label = self.number(f.public_share)
             if scenario.share is None:
                 label = t("report.scenario.stated", lang, value=label)
-            elif chosen is not None and math.isclose(scenario.share, float(chosen)):  # type: ignore[arg-type]
+            elif isinstance(chosen, numbers.Real) and math.isclose(scenario.share, chosen):
                 label = t("report.scenario.this_edition", lang, value=label)
             rows.append([label, *(self.number(ind) for ind in shown)])
         # A header names its unit, unless the unit is its own word ("Jobs expected (jobs)").
