@@ -4,6 +4,7 @@ import pytest
 
 from analysis import imprint, paths
 from analysis.cli import main
+from analysis.present.document import Document
 
 
 @pytest.fixture
@@ -85,8 +86,6 @@ def test_a_bad_setting_stops_the_build_before_anything_runs(project, capsys, tmp
 
 
 def test_the_reports_name_the_configured_publisher_and_contact(ds, project):
-    from analysis.present.document import Document
-
     project(
         "[tool.biotech-report]\n"
         'publisher = "Walloon Observatory"\n'
