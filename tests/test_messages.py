@@ -324,8 +324,8 @@ SPARE = {
     "figure.timeline.group.other",
     "section.lead",
     "section.quote",
-    # The title block when the edition date differs from the data's date.
-    "report.meta.edition",
+    # The colophon's contact, when pyproject.toml gives one (this project's does not).
+    "report.meta.contact",
     # Table units the library offers for the indicators' units.
     "report.unit.EUR_billion",
     "report.unit.percentage_points",
