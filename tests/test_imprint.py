@@ -3,6 +3,7 @@
 import pytest
 
 from analysis import imprint, paths
+from analysis.parameters import LANGS
 from analysis.cli import main
 from analysis.present.document import Document
 
@@ -102,3 +103,14 @@ def test_the_reports_name_the_configured_publisher_and_contact(ds, project):
         ("Éditeur", "Walloon Observatory"),
         ("Contact", "redaction@example.org"),
     )
+
+
+def test_a_new_publisher_is_an_input_of_every_variant(tmp_path, monkeypatch):
+    from analysis.build.run import current_inputs, make_config
+
+    config = make_config(reports=["claims_audit"], out_dir=tmp_path / "out")
+    before = current_inputs(config)
+    monkeypatch.setattr(imprint, "settings", lambda: {"publisher": dict.fromkeys(LANGS, "X")})
+    after = current_inputs(config)
+    assert after.imprint != before.imprint
+    assert after.data == before.data and after.messages == before.messages
