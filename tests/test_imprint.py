@@ -3,8 +3,8 @@
 import pytest
 
 from analysis import imprint, paths
-from analysis.parameters import LANGS
 from analysis.cli import main
+from analysis.parameters import LANGS
 from analysis.present.document import Document
 
 
