@@ -297,8 +297,8 @@ def grouped_bars(
         panels: the category labels of each panel (left to right); categories of very
             different sizes go in different panels so small counts stay visible.
         series: ``(series name, {category: value or None when not stated}, value formatter,
-            colour)``; each series' name is written above its first bar (no legend).
-        ylabel: axis label of the first panel, with its unit.
+            colour)``; a key above the panels names each series by its colour.
+        ylabel: axis label of every panel (each has its own scale), with its unit.
         missing_label: label drawn, upright, where a value is not stated.
         chart_id: stable id for the SVG.
         alt: text alternative.
@@ -315,7 +315,8 @@ def grouped_bars(
     n = len(series)
     width = 0.8 / n
     missing = []  # (axes, text) of the "not stated" labels
-    for p, (ax, categories) in enumerate(zip(axes, panels, strict=True)):
+    keyed: dict[str, object] = {}  # one bar of each series, for the key
+    for ax, categories in zip(axes, panels, strict=True):
         values = [
             v for _, vals, _, _ in series for c in categories if (v := vals.get(c)) is not None
         ]
@@ -330,12 +331,11 @@ def grouped_bars(
                                      fontsize=7, color=GREY))
                     )  # fmt: skip
                     continue
-                ax.bar(x, value, width=width * 0.92, color=colour)
-                label = fmt(value)
-                if p == 0 and i == 0:  # the series' name, above its first bar
-                    label = f"{name}\n{label}"
+                bar = ax.bar(x, value, width=width * 0.92, color=colour, label=name)
+                if name not in keyed:
+                    keyed[name] = bar
                 ax.annotate(
-                    label,
+                    fmt(value),
                     (x, value),
                     xytext=(0, 2),
                     textcoords="offset points",
@@ -352,7 +352,17 @@ def grouped_bars(
         ax.set_ylim(0, top * 1.3)
         ax.grid(axis="y")
         _tick_format(ax.yaxis, value_format or series[0][2])
-    axes[0].set_ylabel(ylabel)
+        ax.set_ylabel(ylabel)  # each panel has its own scale
+    fig.legend(
+        list(keyed.values()),
+        list(keyed),
+        loc="outside upper center",
+        ncols=len(keyed),
+        handlelength=1.2,
+        handleheight=1.0,
+        columnspacing=1.6,
+        fontsize=8,
+    )
     fig.get_layout_engine().set(wspace=0.08)
     # "Not stated" labels wider than a bar are all set upright, once the layout is known.
     _layout(fig)
