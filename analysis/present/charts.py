@@ -472,6 +472,7 @@ def timeline(
     start: date,
     end: date,
     groups: Sequence[tuple[str, str]] = (),
+    reported_label: str | None = None,
 ) -> Chart:
     """Events listed one per row, each tied by a leader line to its date on a time axis.
 
@@ -488,21 +489,43 @@ def timeline(
         alt: text alternative.
         start: top end of the time axis.
         end: bottom end of the time axis.
-        groups: ``(name, colour)`` of the colours used, written in one line above the rows.
+        groups: ``(name, colour)`` of the colours used: the key above the rows, each
+            name after a dot drawn as the rows draw theirs.
+        reported_label: the key's name of the hollow dot (events dated by the document
+            that reports them); None leaves it out of the key.
     """
     n = len(events)
-    fig = plt.figure(figsize=(6.4, 0.45 + 0.25 * n + (0.25 if groups else 0)))
+    fig = plt.figure(figsize=(6.4, 1.0))
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))  # fixed: the columns are measured in it
     ax.set_xlim(0, 1)
     ax.axis("off")
+    axis_x, elbow_x, row_x, date_x, gap = 0.075, 0.13, 0.16, 0.18, 0.022
+    # The key first: widths along x do not depend on the figure's height, set after.
+    keys = [(name, colour, colour) for name, colour in groups]
+    if reported_label is not None:
+        keys.append((reported_label, "white", GREY))
+    x, line, placed = date_x, 0, []
+    for name, face, edge in keys:
+        text = ax.text(x + 0.016, 0, name, va="center", fontsize=7.5, color=INK)
+        if x > date_x and x + 0.016 + _width(fig, ax, text) > 0.995:
+            x, line = date_x, line + 1  # no room left on this line: the next one
+            text.set_x(x + 0.016)
+        placed.append((x, line, text, face, edge))
+        x += 0.016 + _width(fig, ax, text) + 0.035
+    lines = line + 1 if keys else 0
+    for x, line, text, face, edge in placed:
+        y = -0.95 - 0.8 * (lines - 1 - line)  # the first line on top
+        text.set_y(y)
+        ax.plot([x], [y], "o", mfc=face, mec=edge, markersize=5.5, mew=1.2)
+    top = -0.55 - 0.8 * lines if keys else -0.8
+    fig.set_size_inches(6.4, 0.25 * (n + 0.6 - top))
     t0, t1 = mdates.date2num(start), mdates.date2num(end)
     lo, hi = -0.5, n - 0.5  # the time axis spans the rows
-    ax.set_ylim(hi + 0.1, -1.4 if groups else lo - 0.3)
+    ax.set_ylim(hi + 0.1, top)
 
     def y_of(when: date) -> float:
         return lo + (mdates.date2num(when) - t0) / (t1 - t0) * (hi - lo)
 
-    axis_x, elbow_x, row_x, date_x, gap = 0.075, 0.13, 0.16, 0.18, 0.022
     ax.plot([axis_x, axis_x], [lo, hi], color="#888888", linewidth=0.8)
     first = start.year + (0 if (start.month, start.day) == (1, 1) else 1)
     for year in range(first, end.year + 1):
@@ -527,17 +550,14 @@ def timeline(
     label_x = date_x + max((_width(fig, ax, d) for d in dates), default=0) + gap
     for row, (_, _, label, detail, _, _) in enumerate(events):
         text = ax.text(label_x, row, label, va="center", fontsize=7.5, color=INK)
-        more = ax.text(label_x, row, f" · {detail}", va="center", fontsize=7.5, color=GREY)
+        # A no-break space: SVG collapses a leading plain space.
+        more = ax.text(
+            label_x, row, f"\u00a0·\u00a0{detail}", va="center", fontsize=7.5, color=GREY
+        )
         for size in (7.5, 7.0, 6.5, 6.0):
             text.set_fontsize(size)
             more.set_fontsize(size)
             more.set_x(label_x + _width(fig, ax, text))
             if more.get_position()[0] + _width(fig, ax, more) <= 0.995:
                 break
-    if groups:
-        x = date_x
-        for name, colour in groups:
-            ax.plot([x], [-0.95], "o", color=colour, markersize=5.5)
-            text = ax.text(x + 0.016, -0.95, name, va="center", fontsize=7.5, color=INK)
-            x += 0.016 + _width(fig, ax, text) + 0.035
     return _render(fig, chart_id, alt)

@@ -46,7 +46,6 @@ __all__ = [
     "Figure",
     "GROUP_COLOURS",
     "KEYS",
-    "TIMELINE_EVENTS",
     "clusters",
     "eu_shares",
     "funding",
@@ -59,13 +58,6 @@ __all__ = [
 
 #: The figures, in the order the reports usually show them.
 KEYS = ("funding", "jobs", "eu_shares", "market", "timeline", "clusters")
-
-#: The events the timeline shows: the most significant of ``events.csv``, each with a short
-#: label ``figure.timeline.event.<id>`` in the catalogue. Left out: events another one
-#: already covers (E14 restates E02 and E03), one-day side events of the 2022 mission
-#: (E09, E10, E15, E20) and production starts outside the ATMP field (E05, E06, E13).
-TIMELINE_EVENTS = ("E01", "E02", "E03", "E04", "E07", "E11", "E08", "E12", "E19", "E16", "E17",
-                   "E18")  # fmt: skip
 
 #: Event kinds grouped for colour (``figure.timeline.group.<group>`` names each group).
 EVENT_GROUPS = {
@@ -599,20 +591,21 @@ def market(ds: Dataset, lang: str, tolerance: float | None = None) -> Figure:
 
 
 def timeline(ds: Dataset, lang: str) -> Figure:
-    """The most significant events of 2021-2024 (:data:`TIMELINE_EVENTS`) on a time axis.
+    """Every dated event of ``events.csv`` on a time axis, as the timeline table lists them.
 
     Each event is coloured by its group of kinds and labelled with its date (at the
-    precision it is known), a short label and its kind; an event dated only by the document
-    that reports it gets a hollow dot.
+    precision it is known), a short label (``figure.timeline.event.<id>``, else the data's
+    description) and its kind; an event dated only by the document that reports it gets a
+    hollow dot. The key names each colour and the hollow dot.
 
     Raises:
         ValueError: for an unknown language.
     """
     check_lang(lang)
     tl = indicators.timeline(ds)
-    chosen = [e for e in tl.events if e.event_id in TIMELINE_EVENTS]
+    chosen = list(tl.events)
     if not chosen:
-        raise indicators.FactNotFound("none of the timeline's events is in the data")
+        raise indicators.FactNotFound("no dated event is in the data")
     rows, items, groups = [], [], []
     for e in chosen:
         key = f"figure.timeline.event.{e.event_id}"
@@ -644,6 +637,7 @@ def timeline(ds: Dataset, lang: str) -> Figure:
         start=dt.date(first, 1, 1),
         end=dt.date(last + 1, 1, 1),
         groups=[(_t(f"figure.timeline.group.{g}", lang), GROUP_COLOURS[g]) for g in order],
+        reported_label=_t("figure.timeline.reported", lang) if any(r[5] for r in rows) else None,
     )
     event_ids = tuple(e.event_id for e in chosen)
     return Figure(
