@@ -531,40 +531,63 @@ def market(ds: Dataset, lang: str, tolerance: float | None = None) -> Figure:
         "gap": m.rate_gap.text(lang),
         "tolerance": formatting.fmt_pp(m.tolerance, lang),
     }
-    stated_years = range(start, end + 1)
-    implied_years = range(base, end + 1)
+    sens = m.sensitivity
+    assert sens is not None  # there is an end size
+
+    def size(value: float) -> str:  # as the claims audit writes the ranges
+        return formatting.fmt_value(value, "EUR_billion", lang)
+
+    rate, implied_rate = m.stated_rate.value / 100, m.implied_rate.value / 100
     paths = [
         (
-            list(stated_years),
-            _path(m.base_size.value, m.stated_rate.value / 100, base, stated_years),
-            _t("figure.market.path_stated", lang, **values),
+            list(range(start, base + 1)),
+            _path(m.base_size.value, rate, base, range(start, base + 1)),
+            _t("figure.market.key.stated_rate", lang, **values),
             charts.VERMILLION,
             "-",
         ),
         (
-            list(implied_years),
-            _path(m.base_size.value, m.implied_rate.value / 100, base, implied_years),
-            _t("figure.market.path_implied", lang, **values),
+            list(range(base, end + 1)),
+            _path(m.base_size.value, rate, base, range(base, end + 1)),
+            _t("figure.market.key.continued", lang, **values),
+            charts.VERMILLION,
+            (0, (1.5, 1.5)),
+        ),
+        (
+            list(range(base, end + 1)),
+            _path(m.base_size.value, implied_rate, base, range(base, end + 1)),
+            _t("figure.market.key.implied", lang, **values),
             charts.BLUE,
-            (0, (4, 2)),
+            "-",
         ),
     ]
     stated = [
-        (base, m.base_size.value, _t("figure.market.point", lang, year=base, value=values["base"])),
-        (end, m.end_size.value, _t("figure.market.point", lang, year=end, value=values["end"])),
-    ]
-    implied = [
         (
-            start,
-            m.implied_start_size.value,
-            _t("figure.market.implied_start", lang, **values),
+            year,
+            ind.value,
+            bounds,
+            _t(
+                "figure.market.point",
+                lang,
+                value=ind.text(lang),
+                low=size(bounds[0]),
+                high=size(bounds[1]),
+            ),
+        )  # fmt: skip
+        for year, ind, bounds in (
+            (base, m.base_size, sens.base_range),
+            (end, m.end_size, sens.end_range),
         )
     ]
     alt = _t("figure.market.alt", lang, **values)
     chart = charts.trajectory(
-        stated,
         paths,
-        implied=implied,
+        stated=stated,
+        stated_key=_t("figure.market.key.stated", lang),
+        implied=[(start, m.implied_start_size.value, values["implied_start"])],
+        implied_key=_t("figure.market.key.implied_start", lang),
+        ends=[(end, m.projected_end_size.value, values["projected"], charts.VERMILLION)],
+        gap=(1, 2, _t("figure.market.key.gap", lang, **values)),
         ylabel=_t("figure.market.axis", lang),
         chart_id=_chart_id("market", lang),
         alt=alt,
