@@ -498,9 +498,12 @@ def _path(base: float, rate: float, base_year: int, years: range) -> list[float]
 def market(ds: Dataset, lang: str, tolerance: float | None = None) -> Figure:
     """The ATMP market's stated sizes and the growth paths they and the stated rate imply.
 
-    On a log scale from the first year of the stated rate to the last stated size: the two
-    stated sizes; the path of the stated rate, from the start size it implies through the
-    base size and continued to the last year; the path the two stated sizes imply.
+    On a linear scale (so that the gap between the paths shows as it is), from the first
+    year of the stated rate to the last stated size: the two stated sizes with whiskers
+    spanning what their precision ("about") allows; the path of the stated rate, from the
+    start size it implies to the base size, then continued to the last year; the path the
+    two stated sizes imply; the gap between the continued and the implied paths shaded.
+    Every value is written as the claims audit writes it.
 
     Args:
         ds: the dataset.
@@ -515,7 +518,7 @@ def market(ds: Dataset, lang: str, tolerance: float | None = None) -> Figure:
     """
     check_lang(lang)
     m = indicators.market_check(ds, tolerance)
-    if m.end_size is None or m.implied_rate is None or m.rate_gap is None:
+    if m.end_size is None or m.implied_rate is None or m.rate_gap is None or m.sensitivity is None:
         raise indicators.FactNotFound("no ATMP market size is stated after the base year")
     start, base, end = m.start_year, m.base_year, m.end_size.period[1]  # type: ignore[index]
     values = {
@@ -532,7 +535,6 @@ def market(ds: Dataset, lang: str, tolerance: float | None = None) -> Figure:
         "tolerance": formatting.fmt_pp(m.tolerance, lang),
     }
     sens = m.sensitivity
-    assert sens is not None  # there is an end size
 
     def size(value: float) -> str:  # as the claims audit writes the ranges
         return formatting.fmt_value(value, "EUR_billion", lang)
