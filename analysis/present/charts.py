@@ -583,7 +583,7 @@ def trajectory(
          "right_up" if a[0][1] == highest else "right_down")
         for a, text, colour in labels
     ]  # fmt: skip
-    # Room right of the last year for its labels, measured in one line each at most.
+    # Room right of the last year for its labels (each as wide as its widest line).
     last = [ax.text(years[1], 0, text, fontsize=7.5, linespacing=1.2)
             for (anchors, text, *_) in labels if anchors[0][0] == years[1]]  # fmt: skip
     _fit_right(fig, ax, [(years[1], t) for t in last], pad_px=1.4 * _DISTANCES[0] + 8)
