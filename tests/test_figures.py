@@ -725,3 +725,16 @@ def test_figure_messages_take_the_same_values_in_both_languages():
     for key, texts in entries.items():
         assert set(texts) == set(LANGS), key
         assert placeholders(texts["fr"]) == placeholders(texts["en"]), key
+
+
+def test_a_scenario_chart_names_its_scenario_values_before_the_sources(ds):
+    fig = figures.jobs(ds, "en", direct_jobs=600)
+    assert fig.source.startswith(
+        "Scenario values, computed from this edition's parameters rather than taken from a "
+        "source: projected direct jobs; projected jobs (direct and indirect). Sources: "
+    )
+    assert "indirect jobs;" not in fig.source  # the indirect jobs stay as stated
+    stated = figures.funding(ds, "fr")
+    assert stated.source.startswith("Sources\u00a0: Gouvernement wallon")
+    scenario = figures.funding(ds, "fr", public_share=0.5)
+    assert scenario.source.startswith("Valeurs de scénario") and stated.source in scenario.source

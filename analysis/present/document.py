@@ -268,7 +268,7 @@ class Document:
 
     def metric_list(self, metrics: Iterable[str]) -> str:
         """Labels of metrics, each once, in the document's language, as one list."""
-        labels = dict.fromkeys(_in_sentence(self.metric_label(str(m))) for m in metrics)
+        labels = dict.fromkeys(formatting.in_sentence(self.metric_label(str(m))) for m in metrics)
         return t("report.list_separator", self.lang).join(labels)
 
     def fact_subject(self, fact_id: str) -> str:
@@ -438,7 +438,7 @@ class Document:
             return ""
         parts = []
         for name, value in given.items():
-            label = _in_sentence(t(f"report.param.{name}.label", self.lang))
+            label = formatting.in_sentence(t(f"report.param.{name}.label", self.lang))
             stated = self.stated_indicator(name)
             if stated is not None:
                 parts.append(
@@ -729,7 +729,7 @@ class Document:
         shown = [ind for ind in inds if self.scenario_counterpart(ind) is not None]
         if not shown:
             return None
-        labels = dict.fromkeys(_in_sentence(ind.label_text(self.lang)) for ind in shown)
+        labels = dict.fromkeys(formatting.in_sentence(ind.label_text(self.lang)) for ind in shown)
         return self.t(
             "report.source_scenario",
             labels=t("report.list_separator", self.lang).join(labels),
@@ -926,13 +926,6 @@ class Document:
         """Record events as shown (the data appendix lists them)."""
         for event_id in event_ids:
             self._events.setdefault(str(event_id), None)
-
-
-def _in_sentence(label: str) -> str:
-    """A label as it reads inside a sentence: first letter in lower case, unless an acronym."""
-    if len(label) > 1 and label[:2].isupper():
-        return label
-    return label[:1].lower() + label[1:]
 
 
 def _template(key: str, lang: str) -> str:

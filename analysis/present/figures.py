@@ -267,6 +267,19 @@ def source_line(
 # -- 1. funding -----------------------------------------------------------------------------
 
 
+def _scenario_source(
+    ds: Dataset, ids: tuple[str, ...], lang: str, varied: Iterable[Indicator]
+) -> str:
+    """The source line of a scenario's chart: its scenario values named before the sources."""
+    labels = dict.fromkeys(formatting.in_sentence(ind.label_text(lang)) for ind in varied)
+    return _t(
+        "report.source_scenario",
+        lang,
+        labels=_t("report.list_separator", lang).join(labels),
+        source=source_line(ds, ids, lang),
+    )
+
+
 def funding(ds: Dataset, lang: str, public_share: float | None = None) -> Figure:
     """The ATMP partnership's budget split public/private, and granted vs still to grant.
 
@@ -335,7 +348,16 @@ def funding(ds: Dataset, lang: str, public_share: float | None = None) -> Figure
         svg=chart.svg,
         alt=alt,
         caption=_t(caption_key, lang, **values),
-        source=source_line(ds, ids, lang),
+        source=(
+            _scenario_source(
+                ds,
+                ids,
+                lang,
+                (f.public_share, f.private_share, f.public_amount, f.private_amount, f.remaining),
+            )
+            if scenario
+            else source_line(ds, ids, lang)
+        ),
         fact_ids=ids,
     )
 
@@ -426,7 +448,24 @@ def jobs(
         svg=chart.svg,
         alt=alt,
         caption=_t(caption_key, lang, **values),
-        source=source_line(ds, ids, lang),
+        source=(
+            _scenario_source(
+                ds,
+                ids,
+                lang,
+                [
+                    ind
+                    for ind, given in (
+                        (j.projected_direct, direct_jobs),
+                        (j.projected_indirect, indirect_jobs),
+                        (j.projected_total, True),
+                    )
+                    if given is not None
+                ],
+            )
+            if scenario
+            else source_line(ds, ids, lang)
+        ),
         fact_ids=ids,
     )
 
