@@ -70,6 +70,15 @@ def page_end(page: PageObject) -> float:
     return (body_top - lowest) / (body_top - bottom)
 
 
+def section_above() -> float:
+    """The spacing above a section heading (``#let section-above = 1.8 * section-size``)."""
+    text = TEMPLATE.read_text("utf-8")
+    size = re.search(r"^#let section-size = ([\d.]+)pt$", text, re.M)
+    above = re.search(r"^#let section-above = ([\d.]+) \* section-size$", text, re.M)
+    assert size and above, "report.typ declares no section-size or section-above"
+    return float(size.group(1)) * float(above.group(1))
+
+
 def content_ends(pdf: Path | bytes) -> list[float]:
     """For each page, where its body's content ends (see page_end); 0 for an empty body."""
     reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf)
@@ -166,3 +175,47 @@ def test_no_page_but_the_last_ends_in_its_top_third(reports_build, name, lang):
     contents = pages_opening_with(pdf, t("report.contents", lang))
     near_empty = near_empty_pages(ends, contents)
     assert near_empty == [], {n: round(ends[n - 1], 2) for n in near_empty}
+
+
+# -- the running header --------------------------------------------------------------------
+
+
+def header_text(page: PageObject) -> str:
+    """The running header of a page: its text above the body."""
+    body_top = float(page.mediabox.height) - margin("top")
+    runs = []
+
+    def on_text(text, cm, tm, font, size):
+        if tm[4] * cm[1] + tm[5] * cm[3] + cm[5] > body_top and text.strip():
+            runs.append(text.strip())
+
+    page.extract_text(visitor_text=on_text)
+    return " ".join(runs)
+
+
+@pytest.mark.build
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_the_running_header_names_the_section_at_the_top_of_the_page(reports_build, name, lang):
+    pdf = reports_build["out"] / lang / f"{name}.pdf"
+    reader = PdfReader(pdf)
+    # The sections, as bookmarked: the title's children (the contents are not bookmarked).
+    title, sections = reader.outline[0], reader.outline[1]
+    starts = [
+        (reader.get_destination_page_number(s) + 1, float(s["/Top"]), s.title)
+        for s in sections
+        if not isinstance(s, list)
+    ]
+    contents = pages_opening_with(pdf, t("report.contents", lang))
+    for number, page in enumerate(reader.pages, start=1):
+        header = header_text(page)
+        if number == 1:
+            assert header == "", header  # the title page has none
+            continue
+        body_top = float(page.mediabox.height) - margin("top")
+        # In force: the last section begun on an earlier page, or one opening this page
+        # (nothing above its heading but, at most, the spacing above a section).
+        opening = body_top - section_above() - 1
+        begun = [s for p, top, s in starts if p < number or (p == number and top >= opening)]
+        expected = t("report.contents", lang) if number in contents else begun[-1]
+        assert header.startswith(title.title), (number, header)
+        assert header.endswith(expected), (number, header, expected)
