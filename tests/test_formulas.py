@@ -37,15 +37,23 @@ def test_division_is_a_fraction_and_binds_after_the_product_before_it():
     )
 
 
-def test_a_power_keeps_its_base_in_parentheses_and_takes_its_exponent_bare():
+def test_a_power_keeps_its_base_in_parentheses_and_sets_a_fraction_exponent_on_one_line():
     assert parse("(1 + growth)^(1 ÷ horizon) − 1") == MathOp(
         MINUS,
         MathPow(
             MathParen(MathOp("+", MathNum("1"), MathSym("growth"))),
-            MathFrac(MathNum("1"), MathSym("horizon")),
+            MathFrac(MathNum("1"), MathSym("horizon"), slash=True),
         ),
         MathNum("1"),
     )
+    # on one line, a compound denominator needs its parentheses again: 1/(2032 − 2025)
+    exponent = parse("(a ÷ b)^(1 ÷ (2032 − 2025))").exp  # type: ignore[union-attr]
+    assert exponent == MathFrac(
+        MathNum("1"), MathParen(MathOp(MINUS, MathNum("2032"), MathNum("2025"))), slash=True
+    )
+    html = Paragraph((formula("x^(1 ÷ n)"),)).render("html")
+    assert "<msup><mrow><mi>x</mi></mrow><mrow><mrow><mn>1</mn><mo>/</mo><mi>n</mi>" in html
+    assert '$x^(#"1" \\/ n)$' in Paragraph((formula("x^(1 ÷ n)"),)).render("typst")
 
 
 def test_subscripts_years_numbers_relations_and_absolute_values():

@@ -164,11 +164,12 @@ class MathOp:
 
 @dataclass(frozen=True)
 class MathFrac:
-    """A fraction: numerator over denominator."""
+    """A fraction: numerator over denominator, or on one line with a slash (in an exponent)."""
 
     kind: ClassVar[str] = "frac"
     num: MathNode
     den: MathNode
+    slash: bool = False
 
 
 @dataclass(frozen=True)

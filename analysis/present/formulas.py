@@ -9,9 +9,10 @@ as a fraction, a power, a subscript (MathML in HTML, Typst math in the PDF)::
     MathFrac(num=MathSym(text='Budget', sub=''), den=MathSym(text='projected jobs', sub=''))
 
 Syntax, loosest binding first: ``= < > ≤ ≥``; ``+ −`` (U+2212); ``× ÷`` (``÷`` sets a
-fraction); ``^`` (a superscript, right to left); then parentheses, ``|x|`` (absolute value)
-and terms. A term is a number (``1``, ``100%``), a letter with a subscript (``V_end``), words
-ending in a year (``size 2032``: the year as subscript) or words (``public share``).
+fraction, with a slash in an exponent); ``^`` (a superscript, right to left); then
+parentheses, ``|x|`` (absolute value) and terms. A term is a number (``1``, ``100%``), a
+letter with a subscript (``V_end``), words ending in a year (``size 2032``: the year as
+subscript) or words (``public share``).
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ class _Parser:
         node = self.primary()
         if self.peek() == "^":
             self.take()
-            return MathPow(node, _bare(self.factor()))  # a superscript groups too
+            return MathPow(node, _exponent(self.factor()))
         return node
 
     def primary(self) -> MathNode:
@@ -142,6 +143,18 @@ def _operand(token: str) -> MathNode:
     if m := _YEAR.fullmatch(token):
         return MathSym(m[1], m[2])
     return MathSym(token)
+
+
+def _exponent(node: MathNode) -> MathNode:
+    """An exponent: bare (a superscript groups), a fraction on one line with a slash.
+
+    A fraction set as numerator over denominator in a superscript is too small to read.
+    """
+    node = _bare(node)
+    if not isinstance(node, MathFrac):
+        return node
+    num, den = (MathParen(n) if isinstance(n, MathOp) else n for n in (node.num, node.den))
+    return MathFrac(num, den, slash=True)
 
 
 def _bare(node: MathNode) -> MathNode:
