@@ -319,6 +319,33 @@ def test_formulas_are_set_as_mathematics_never_as_written_syntax(built, name, la
         assert catalogue()["indicator.stated.formula"][lang] not in text, where
 
 
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_the_methodology_says_what_a_per_job_figure_divides(built, ds, name, lang):
+    from analysis.compute import indicators
+
+    template = catalogue()["report.method.per_job"][lang]
+    last = squeeze(fragments(template)[-1])  # indirect jobs included, not a cost per job
+    paragraphs = [
+        squeeze(p.get_text(" "))
+        for p in soup_of(built, name, lang).select("p")
+        if last in squeeze(p.get_text(" "))
+    ]
+    if name == "claims_audit":  # shows no per-job figure
+        assert not paragraphs
+        return
+    (paragraph,) = paragraphs
+    f, j = indicators.funding(ds), indicators.jobs(ds)
+    # budget over its duration, by the projected jobs (direct + indirect) over the horizon
+    # the edition's figures, not a scenario's (the partnership report shows scenarios too)
+    shown = (j.funding_per_job, f.budget, f.duration, j.projected_total)
+    if name == "atmp_partnership":
+        shown += (j.public_funding_per_job, f.public_amount)
+    for ind in shown:
+        assert squeeze(ind.text(lang)) in paragraph, ind.key
+    assert squeeze(j.projected_total.period_text(lang)) in paragraph
+    assert squeeze(pdf_text(built, name, lang)).count(last) == 1
+
+
 def test_scenario_parameters_change_the_partnership_report(tmp_path):
     out = tmp_path / "out"
     config = make_config(

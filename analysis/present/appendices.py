@@ -175,19 +175,28 @@ def _in_sentence(label: str) -> str:
 
 def _per_job(doc: Document) -> Paragraph | None:
     """What the budget per projected job divides, over which horizon; None when not shown."""
-    shown = {ind.key: ind for ind in doc.indicators}
+    shown: dict[str, Indicator] = {}
+    for ind in doc.indicators:  # the first value shown is the edition's (then scenarios)
+        shown.setdefault(ind.key, ind)
     needed = ("jobs.funding_per_job", "funding.budget", "funding.duration", "jobs.projected_total")
     if not all(key in shown for key in needed):
         return None
     per_job, budget, duration, jobs = (shown[key] for key in needed)
+    keys = ["report.method.per_job"]
+    public = shown.get("jobs.public_funding_per_job"), shown.get("funding.public_amount")
+    if None not in public:  # the public part per job, divided the same way
+        keys.append("report.method.per_job_public")
     return doc.para(
-        "report.method.per_job",
+        *keys,
         label=per_job.label_text(doc.lang),
         value=per_job,
         budget=budget,
         duration=duration,
         jobs=jobs,
         horizon=jobs.period_text(doc.lang),
+        public_label=public[0].label_text(doc.lang) if public[0] else "",
+        public_value=public[0],
+        public=public[1],
     )
 
 
