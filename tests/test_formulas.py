@@ -115,6 +115,7 @@ def test_mathml_for_the_page_with_words_upright_and_letters_in_italics():
     )
     html = Paragraph((formula("V_end < x"),)).render("html")
     assert "<msub><mi>V</mi><mtext>end</mtext></msub><mo>&lt;</mo><mi>x</mi>" in html
+    assert 'alttext="V end &lt; x"' in html  # read aloud without the underscore
 
 
 def test_typst_math_holds_words_as_string_literals_never_markup():

@@ -55,7 +55,8 @@ def formula(text: str, display: bool = False) -> Formula:
         ValueError: naming the formula and what is wrong with it (a missing term, an
             unclosed parenthesis...).
     """
-    return Formula(parse(text), " ".join(text.split()), display)
+    # The text read aloud: a subscript as a word after its letter ("V end").
+    return Formula(parse(text), " ".join(text.replace("_", " ").split()), display)
 
 
 def parse(text: str) -> MathNode:
