@@ -31,6 +31,7 @@ __all__ = [
     "Block",
     "Blocks",
     "Break",
+    "Colophon",
     "Column",
     "DefinitionList",
     "Equation",
@@ -291,15 +292,31 @@ class Blocks(tuple):
 
 @dataclass(frozen=True)
 class TitleBlock(Block):
-    """The report's title, subtitle and particulars (period, data date, scenario...)."""
+    """The report's title, subtitle and particulars (publisher, edition, sources' period).
+
+    A scenario edition's ``scenario`` mark is shown under the title, and on every page of
+    the PDF.
+    """
 
     kind: ClassVar[str] = "title_block"
     kicker: str
     title: str
     subtitle: str
     meta: tuple[tuple[str, str], ...] = ()
-    #: The scenario in words when the edition departs from the stated figures, else "".
+    #: The scenario's mark when the edition departs from the stated figures, else "".
     scenario: str = ""
+
+
+@dataclass(frozen=True)
+class Colophon(Block):
+    """The edition's particulars at the end of the report (publisher, data, language).
+
+    The HTML page shows it as its footer; the PDF as the last block of the last page.
+    """
+
+    kind: ClassVar[str] = "colophon"
+    heading: str
+    items: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ __all__ = [
     "fmt_quantity",
     "fmt_ratio",
     "fmt_value",
+    "in_sentence",
     "rounding_for",
 ]
 
@@ -388,3 +389,10 @@ def elide(text: str, lang: str) -> str:
     """
     check_lang(lang)
     return _ELISION.sub(r"\1'", text) if lang == "fr" else text
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: first letter in lower case, unless an acronym."""
+    if len(label) > 1 and label[:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
