@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.compute.indicators import (
+    INFERRED,
     STATED,
     STATED_WORDS,
     Indicator,
@@ -161,16 +162,9 @@ def _tolerance(doc: Document) -> str:
     return t(
         "report.method.tolerance",
         doc.lang,
-        label=_in_sentence(str(row[f"label_{doc.lang}"])),
+        label=formatting.in_sentence(str(row[f"label_{doc.lang}"])),
         value=doc.param_value("cagr_tolerance", float(row["value"]) if value is None else value),
     )
-
-
-def _in_sentence(label: str) -> str:
-    """A label as it reads inside a sentence: first letter in lower case, unless an acronym."""
-    if len(label) > 1 and label[:2].isupper():
-        return label
-    return label[:1].lower() + label[1:]
 
 
 def _per_job(doc: Document) -> Paragraph | None:
@@ -206,6 +200,7 @@ def _indicator_blocks(doc: Document) -> list[Any]:
     frame = indicator_frame(doc.indicators, lang)
     seen: dict[str, None] = {}
     as_stated: list[str] = []
+    implied: list[str] = []
     in_words: list[str] = []
     rows = []
     for ind, (_, r) in zip(doc.indicators, frame.iterrows(), strict=True):
@@ -217,6 +212,9 @@ def _indicator_blocks(doc: Document) -> list[Any]:
         if ind.formula == STATED:
             item = t("report.method.stated_item", lang, label=label, value=ind.text(lang))
             as_stated.append(item)
+            continue
+        if ind.formula == INFERRED:
+            implied.append(t("report.method.stated_item", lang, label=label, value=ind.text(lang)))
             continue
         if ind.formula == STATED_WORDS:
             value = formatting.fmt_quantity(ind.quantity, ind.unit, lang, 2)
@@ -233,6 +231,8 @@ def _indicator_blocks(doc: Document) -> list[Any]:
     separator = t("report.method.item_separator", lang)
     if as_stated:
         out.append(doc.para("report.method.stated", items=separator.join(as_stated)))
+    if implied:
+        out.append(doc.para("report.method.implied", items=separator.join(implied)))
     if in_words:
         out.append(doc.para("report.method.stated_words", items=separator.join(in_words)))
     if rows:
