@@ -1,5 +1,7 @@
-"""Formulas in mathematical notation: read from words, set as MathML and Typst math."""
+"""Formulas in mathematical notation (read from words, set as MathML and Typst math), and
+the methodology appendix that shows them."""
 
+import dataclasses
 import io
 
 import pypdf
@@ -18,6 +20,7 @@ from analysis.present.blocks import (
     MathSym,
     Paragraph,
     Run,
+    Table,
     TitleBlock,
 )
 from analysis.present.formulas import formula, parse
@@ -139,3 +142,32 @@ def test_equations_compile_into_the_tagged_pdf_with_their_words():
     text = reader.pages[0].extract_text()
     for words in ("CAGR", "start", "end", "counts the years", "Budget", "projected jobs"):
         assert words in text, words
+
+
+# -- the methodology appendix --------------------------------------------------------------
+
+
+def test_methodology_names_stated_and_implied_figures_in_sentences_and_sets_the_rest_as_math(ds):
+    from analysis.compute import indicators
+    from analysis.present.appendices import methodology
+    from analysis.present.document import Document
+
+    doc = Document(ds, "atmp_partnership", "en")
+    f = indicators.funding(ds)
+    implied = dataclasses.replace(f.partners, key="funding.partners_implied", formula=INFERRED)
+    doc.use(f.budget, f.per_partner, implied)
+    blocks = methodology(doc)
+    texts = [b.render("html") for b in blocks if isinstance(b, Paragraph)]
+    assert any(
+        "Figures used as the texts state them, without computation: Budget, €81M." in x
+        for x in texts
+    )
+    assert any(
+        "imply without writing them, the note of each fact saying how: Partners, 26." in x
+        for x in texts
+    )
+    (table,) = [b for b in blocks if isinstance(b, Table)]
+    # one computed row: Budget ÷ partners, as a fraction (81 / 26 = 3.115 → €3.12M)
+    (row,) = table.rows
+    assert row[1] == (formula("Budget ÷ partners", display=True),)
+    assert row[2] == (Run("€3.12M"),)
