@@ -303,6 +303,8 @@ SPARE = {
     # The formula of a figure the text implies, for an indicator without one of its own
     # (today's implied figures, Germany's and France's trade ranks, have theirs).
     "indicator.inferred.formula",
+    # The methodology's sentence naming such figures.
+    "report.method.implied",
     # Outcomes of the claims audit that today's facts do not produce.
     "audit.and",
     "audit.share_sum.inconsistent",

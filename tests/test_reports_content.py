@@ -21,6 +21,7 @@ from rich.console import Console
 from analysis import load_data, paths
 from analysis.build.registry import REGISTRY
 from analysis.build.run import build, make_config
+from analysis.parameters import PARAMETERS
 from analysis.present.appendices import INDICATOR_COLUMNS
 from analysis.present.messages import catalogue
 
@@ -272,6 +273,78 @@ def test_pdf_attachments_are_the_facts_and_indicators_as_csv(built, name, lang):
     if name in WITH_CLAIMS:
         claims = files["claims.csv"]
         assert {"claim_id", "verdict", f"claim_{lang}", f"explanation_{lang}"} <= set(claims[0])
+
+
+#: A name from the code (``cagr_tolerance``, ``public_share``): words joined by underscores.
+CODE_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+#: A check code of the claims audit (``TREND:F002-20+F003-01``): capitals, a colon, no space.
+CHECK_CODE = re.compile(r"\b[A-Z]{2,}:\S")
+
+
+def reader_texts(built, name, lang):
+    """What a reader reads: the page's text and text alternatives, and the PDF's text."""
+    soup = soup_of(built, name, lang)
+    page = [s for s in soup.body.strings if s.find_parent(["script", "style"]) is None]
+    page += [img.get("alt", "") for img in soup.select("img")]
+    # The PDF breaks long words with soft hyphens and zero-width spaces: joined again.
+    text = " ".join(pdf_pages(built, name, lang))
+    return {"html": " ".join(page), "pdf": re.sub("[\u00ad\u200b]", "", text)}
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_no_code_name_or_check_code_reaches_the_reader(built, ds, name, lang):
+    claims = attachments(built, name, lang).get("claims.csv", [])
+    codes = {row["claim_id"] for row in claims}
+    assert all(CHECK_CODE.match(code) for code in codes)  # the pattern covers the real codes
+    # A one-word name ("lang") is also a word of the text; the others are code only.
+    names = {n for n in (*PARAMETERS, *ds.assumptions["assumption_id"].astype(str)) if "_" in n}
+    assert {"cagr_tolerance", "share_sum_tolerance", "public_share"} <= names
+    for where, text in reader_texts(built, name, lang).items():
+        assert not CODE_NAME.findall(text), where
+        assert not CHECK_CODE.findall(text), where
+        for code in codes | names:
+            assert code not in text, (where, code)
+    assert not soup_of(built, name, lang).select("main code")
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_formulas_are_set_as_mathematics_never_as_written_syntax(built, name, lang):
+    soup = soup_of(built, name, lang)
+    assert soup.select("math mfrac")  # the methodology's fractions, as MathML
+    assert soup.select('div.equation math[display="block"]')
+    for where, text in reader_texts(built, name, lang).items():
+        # "÷", "^(" and "V_end" are how the catalogue writes a formula, not what a reader sees
+        for syntax in ("\u00f7", "^(", "\u27e8"):
+            assert syntax not in text, (where, syntax)
+        # figures taken as stated are named in one sentence, not one row each
+        assert catalogue()["indicator.stated.formula"][lang] not in text, where
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_the_methodology_says_what_a_per_job_figure_divides(built, ds, name, lang):
+    from analysis.compute import indicators
+
+    template = catalogue()["report.method.per_job"][lang]
+    last = squeeze(fragments(template)[-1])  # indirect jobs included, not a cost per job
+    paragraphs = [
+        squeeze(p.get_text(" "))
+        for p in soup_of(built, name, lang).select("p")
+        if last in squeeze(p.get_text(" "))
+    ]
+    if name == "claims_audit":  # shows no per-job figure
+        assert not paragraphs
+        return
+    (paragraph,) = paragraphs
+    f, j = indicators.funding(ds), indicators.jobs(ds)
+    # budget over its duration, by the projected jobs (direct + indirect) over the horizon
+    # the edition's figures, not a scenario's (the partnership report shows scenarios too)
+    shown = (j.funding_per_job, f.budget, f.duration, j.projected_total)
+    if name == "atmp_partnership":
+        shown += (j.public_funding_per_job, f.public_amount)
+    for ind in shown:
+        assert squeeze(ind.text(lang)) in paragraph, ind.key
+    assert squeeze(j.projected_total.period_text(lang)) in paragraph
+    assert squeeze(pdf_text(built, name, lang)).count(last) == 1
 
 
 def test_scenario_parameters_change_the_partnership_report(tmp_path):

@@ -127,6 +127,8 @@ class Document:
         self._events: dict[str, None] = {}
         self._indicators: dict[tuple[str, str], Indicator] = {}
         self._claims: pd.DataFrame | None = None
+        #: Whether the verdicts' legend was shown (the methodology then refers to it).
+        self.verdicts_defined = False
         self._assumptions: dict[str, None] = {}
         self._figures = 0
         self._tables = 0
