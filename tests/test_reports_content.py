@@ -415,10 +415,11 @@ def test_title_block_and_colophon_of_the_built_reports(built):
         assert footer.find_next(["h2", "h3", "section", "table"]) is None
         items = [squeeze(e.get_text()) for e in footer.find_all(["dt", "dd"])]
         assert items[-4:] == colophon_end[lang]  # datapackage.json: version 1.0.0
-        # In the PDF, on the last page; no longer on the first.
+        # In the PDF, at the foot of the contents page (page 2), as on the back of a title
+        # page; no longer on the first page, and once only.
         pages = pdf_pages(built, name, lang)
-        assert " ".join(colophon_end[lang]) in squeeze(pages[-1])
-        assert colophon_end[lang][0] not in squeeze(pages[0])
+        assert " ".join(colophon_end[lang]) in squeeze(pages[1])
+        assert sum(colophon_end[lang][0] in squeeze(page) for page in pages) == 1
 
 
 def test_claims_audit_is_titled_as_an_audit(built):
