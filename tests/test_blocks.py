@@ -329,3 +329,15 @@ def test_scenario_table_names_this_edition_and_right_aligns_its_numbers(ds):
     )
     html = table.render("html")
     assert '<th scope="col" class="num">Jobs expected</th>' in html
+
+
+def test_the_data_appendix_says_which_figures_are_inferred_rather_than_written(ds):
+    from analysis.present import appendices
+
+    doc = Document(ds, "sector_overview", "en")
+    doc.use("F001-03", "F001-04")
+    html = appendices.data_appendix(doc).render("html")
+    # F001-04 (Germany first) is value_basis "inferred"; F001-03 (the US second) is written.
+    assert html.count("not written as a figure but inferred from the passage") == 1
+    row = re.search(r"<tr>(?:(?!</tr>).)*F001-04(?:(?!</tr>).)*</tr>", html, re.S).group(0)
+    assert "inferred from the passage" in row

@@ -298,8 +298,9 @@ def data_appendix(doc: Document) -> Blocks:
         r = doc.fact(fid)
         sid = str(r["source_id"])
         src = doc.source(sid)
+        inferred = str(r.get("value_basis") or "") == "inferred"
         statement = t(
-            "report.data.statement",
+            "report.data.statement_inferred" if inferred else "report.data.statement",
             lang,
             metric=doc.metric_label(str(r["metric"])),
             subject=doc.subject_label(str(r["subject"])),
