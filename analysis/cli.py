@@ -101,7 +101,13 @@ def main(argv: list[str] | None = None) -> int:
         return scan_command(args)
     if args.command == "build":
         from analysis.build.run import build_command
+        from analysis.imprint import ImprintError, settings
 
+        try:  # the publisher every report names: a bad setting stops the build at once
+            settings()
+        except ImprintError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         return build_command(args)
     if args.command == "list":
         from analysis.build.run import list_command

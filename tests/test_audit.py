@@ -261,6 +261,21 @@ def test_a_new_conflicting_fact_gets_its_row(data_copy, audit):
     )
 
 
+def test_ranks_of_different_partners_are_not_repeats(data_copy, audit):
+    # Germany 1, the United States 2, France 3: one metric and subject, three geographies
+    assert not (audit["metric"] == "trade_partner_rank").any()
+    data = data_copy()
+
+    def change(row):
+        if row["fact_id"] == "F001-05":  # France's rank given to the United States
+            row["geography"] = "United States"
+
+    edit_facts(data, change)
+    found = verdicts(run_audit(load_data(data)))
+    # rank 2 and rank 3 for one partner in one text cannot both hold
+    assert found["DOC:F001-03+F001-05"] == ("conflict", "different_figures")
+
+
 def test_a_translation_that_changes_a_value(data_copy):
     data = data_copy()
 

@@ -95,6 +95,45 @@ def test_bounds_are_written_as_bounds(ds):
         assert doc.number(jobs.projected_total).startswith(words)
 
 
+def test_the_sector_sentences_name_the_partners_the_clusters_and_the_forecast_age(ds):
+    trade, clusters = indicators.trade(ds), indicators.clusters(ds)
+    market = indicators.market_check(ds)
+    doc = Document(ds, "sector_overview", "en")
+    trade_text = doc.t(
+        "report.sector_overview.europe.trade",
+        us_rank=trade.us_partner_rank, de_rank=trade.germany_partner_rank,
+        fr_rank=trade.france_partner_rank, us_share=trade.us_share_of_sector_exports,
+        share_to_us=trade.share_of_exports_to_us, year=doc.year(trade.share_of_exports_to_us),
+    )  # fmt: skip
+    # F001-03 states rank 2; F001-04 and F001-05 are implied: 2 - 1 and 2 + 1
+    assert trade_text.startswith(
+        "The United States holds rank 2 among the trade partners of Belgium's chemical and "
+        "life sciences industry, behind Germany (rank 1) and ahead of France (rank 3)"
+    )
+    clusters_text = doc.t(
+        "report.sector_overview.clusters.p3",
+        vlaio=clusters.vlaio_clusters, year=doc.year(clusters.summit_entrepreneurs),
+        entrepreneurs=clusters.summit_entrepreneurs, investors=clusters.summit_investors,
+    )  # fmt: skip
+    assert "one of the 6 leading clusters supported by the Flemish agency VLAIO" in clusters_text
+    assert "As early as 2023" in clusters_text
+    assert "where 75 entrepreneurs met more than 60 investors" in clusters_text
+    age_text = doc.t(
+        "report.sector_overview.market.age",
+        start_year=str(market.start_year),
+        age=market.rate_age,
+        quoted=doc.year(market.rate_age),
+    )
+    # 2024 (S002) - 2019 (F002-20's first year) = 5
+    assert age_text.startswith(
+        "The forecast runs from 2019: when the press release quotes it, in 2024, it is already "
+        "5 years old"
+    )
+    assert {"F001-03", "F001-04", "F001-05", "F004-10", "F004-11", "F004-12", "F002-20"} <= set(
+        doc.fact_ids
+    )
+
+
 def test_figure_block_is_numbered_and_names_no_url(ds):
     doc = Document(ds, "sector_overview", "fr")
     first = doc.figure(figures.eu_shares(ds, "fr"))
@@ -120,7 +159,117 @@ def test_edition_date_never_reads_the_clock(ds, monkeypatch):
     assert doc.edition_date().isoformat() == "2024-05-14"  # S004, the latest source
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1715644800")  # 2024-05-14T00:00:00Z
     assert doc.edition_date().isoformat() == "2024-05-14"
-    assert ("Data as of", "14 May 2024") in doc.title_block().meta
+    assert ("Edition", "14 May 2024") in doc.title_block().meta
+    assert ("Data as of", "14 May 2024") in doc.colophon().items
+
+
+# -- front matter: title block, colophon, scenario editions -----------------------------------
+
+
+def test_title_block_names_publisher_edition_and_the_months_the_sources_cover(ds, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1715644800")  # 2024-05-14, as the build sets it
+    # sources.csv: S000 is dated February 2021 (month), S004 14 May 2024: the period's ends.
+    # pyproject.toml names no publisher: the catalogue's neutral default.
+    en = Document(ds, "sector_overview", "en").title_block()
+    assert en.kicker == "Sector brief · biotechnology and biopharma"
+    assert en.title == "The biotech sector in Belgium and Wallonia"
+    assert en.meta == (
+        ("Publisher", "Independent analysis"),
+        ("Edition", "14 May 2024"),
+        ("Sources", "February 2021 – May 2024"),
+    )
+    assert en.scenario == ""
+    fr = Document(ds, "sector_overview", "fr").title_block()
+    assert fr.meta == (
+        ("Éditeur", "Analyse indépendante"),
+        ("Édition", "14 mai 2024"),
+        ("Sources", "février 2021 – mai 2024"),
+    )
+    html = Document(ds, "sector_overview", "en").title_block().render("html")
+    assert "<dt>Sources</dt><dd>February 2021 – May 2024</dd>" in html
+    assert "Language" not in html and "Data version" not in html  # the colophon's
+
+
+def test_colophon_holds_language_data_version_and_the_count_of_texts(ds, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1715644800")
+    colophon = Document(ds, "atmp_partnership", "en").colophon()
+    assert colophon.heading == "About this edition"
+    assert colophon.items == (
+        ("Publisher", "Independent analysis"),
+        ("Edition", "14 May 2024"),
+        ("Sources", "February 2021 – May 2024 (5 published texts)"),  # S000-S004
+        ("Data as of", "14 May 2024"),
+        ("Data version", "1.0.0"),  # datapackage.json
+        ("Language", "English"),
+    )
+    fr = Document(ds, "atmp_partnership", "fr").colophon()
+    assert fr.items[-2:] == (("Version des données", "1.0.0"), ("Langue", "français"))
+    html = colophon.render("html")
+    assert html.startswith('<footer class="colophon">')
+    assert "<dt>Language</dt><dd>English</dd>" in html
+    assert colophon.render("typst").startswith('#colophon(\n  heading: "About this edition",')
+
+
+def test_claims_audit_is_kicked_as_an_audit(ds):
+    assert Document(ds, "claims_audit", "en").title_block().kicker == (
+        "Claims audit · biotechnology and biopharma"
+    )
+    assert Document(ds, "claims_audit", "fr").title_block().kicker == (
+        "Audit des affirmations · biotechnologies et biopharmacie"
+    )
+
+
+def test_scenario_edition_is_titled_and_marked_with_the_stated_values(ds):
+    en = Document(ds, "atmp_partnership", "en", public_share=0.5, direct_jobs=400)
+    block = en.title_block()
+    assert block.title == "The Walloon ATMP innovation partnership — scenario"
+    # facts.csv: public share "about 60%" (S002), direct jobs "more than 470" (S002).
+    assert block.scenario == (
+        "Scenario: public share of funding 50% (stated: about 60%); "
+        "direct jobs expected 400 (stated: more than 470)"
+    )
+    fr = Document(ds, "atmp_partnership", "fr", public_share=0.5).title_block()
+    assert fr.title == "Le partenariat d'innovation ATMP en Wallonie — scénario"
+    assert fr.scenario == (
+        "Scénario\u00a0: part publique du financement 50\u00a0% "
+        "(chiffre annoncé\u00a0: environ 60\u00a0%)"
+    )
+    # An assumption of assumptions.csv is compared with its value in the data (1 pp).
+    audit = Document(ds, "claims_audit", "en", cagr_tolerance=5).title_block()
+    assert audit.scenario == ("Scenario: CAGR check tolerance 5 pp (value in the data: 1 pp)")
+    # An edition as of a date is no scenario: its figures are the sources'.
+    assert Document(ds, "claims_audit", "en", as_of="2024-01-31").title_block().scenario == ""
+
+
+def test_scenario_values_are_never_credited_to_a_source(ds):
+    doc = Document(ds, "atmp_partnership", "en", public_share=0.5)
+    fund = indicators.funding(ds, public_share=0.5)
+    # 81 x 0.5 = 40.5 in the scenario; stated: 81 x about 60% = about 48.6.
+    tile = doc.tile(fund.public_amount, "public_amount", share=fund.public_share,
+                    private=fund.private_amount)  # fmt: skip
+    assert tile.number == "€40.5M"
+    assert tile.source == (
+        "Scenario value; stated: about €48.6M. "
+        "Source: Walloon Government, BioWin, press release of 17 January 2024 (S002)."
+    )
+    # The budget itself is stated: its tile cites its source as usual.
+    budget = doc.tile(fund.budget, "budget", duration=fund.duration, partners=fund.partners,
+                      public=fund.public_share)  # fmt: skip
+    assert budget.source.startswith("Source: Walloon Government")
+    shown = [fund.budget, fund.public_share, fund.public_amount]
+    table = doc.indicator_table(shown, "report.atmp_partnership.caption.public")
+    assert [row[-1][0].text for row in table.rows] == ["stated", "scenario", "scenario"]
+    assert table.source == (
+        "Scenario values, computed from this edition's parameters rather than taken from a "
+        "source: public share; public funding. Sources: Walloon Government, BioWin, press "
+        "release of 17 January 2024 (S002); BioWin, web page, 2024, English adaptation of "
+        "S002 (S003)."
+    )
+    # The stated edition: the same tile cites the press release.
+    stated = Document(ds, "atmp_partnership", "en")
+    plain = stated.tile(indicators.funding(ds).public_amount, "public_amount",
+                        share=fund.public_share, private=fund.private_amount)  # fmt: skip
+    assert plain.source.startswith("Source: Walloon Government")
 
 
 def test_verdict_badges_read_without_colour(ds):
@@ -153,3 +302,42 @@ def test_scenarios_are_computed_once_per_share(ds):
     # Stated share about 60 %: 50 %, the stated share (None) and 70 %.
     assert [r.share for r in rows] == [0.5, None, 0.7]
     assert rows[0].funding.public_amount.value == pytest.approx(40.5)  # 81 x 0.5
+
+
+def test_scenario_table_names_this_edition_and_right_aligns_its_numbers(ds):
+    doc = Document(ds, "atmp_partnership", "en", public_share=0.5)
+    table = doc.scenario_table(
+        "report.atmp_partnership.caption.scenarios", indicators.scenarios(ds, public_share=0.5)
+    )
+    assert [(c.label, c.numeric) for c in table.columns] == [
+        ("Public share (%)", False),
+        ("Public funding (€M)", True),
+        ("Private funding (€M)", True),
+        ("Jobs expected", True),
+        ("Public per job (€k)", True),
+    ]
+    # 50% ± 10 points, then the stated share (about 60%): 81 x 0.4 = 32.4, 81 x 0.5 = 40.5...
+    assert [[cell[0].text for cell in row[:3]] for row in table.rows] == [
+        ["40", "32.4", "48.6"],
+        ["50 (this edition)", "40.5", "40.5"],
+        ["60", "48.6", "32.4"],
+        ["about 60 (stated)", "about 48.6", "about 32.4"],
+    ]
+    assert table.source.startswith(
+        "Every row but the stated share's is a scenario, computed rather than taken from a "
+        "source. Sources: Walloon Government"
+    )
+    html = table.render("html")
+    assert '<th scope="col" class="num">Jobs expected</th>' in html
+
+
+def test_the_data_appendix_says_which_figures_are_inferred_rather_than_written(ds):
+    from analysis.present import appendices
+
+    doc = Document(ds, "sector_overview", "en")
+    doc.use("F001-03", "F001-04")
+    html = appendices.data_appendix(doc).render("html")
+    # F001-04 (Germany first) is value_basis "inferred"; F001-03 (the US second) is written.
+    assert html.count("not written as a figure but inferred from the passage") == 1
+    row = re.search(r"<tr>(?:(?!</tr>).)*F001-04(?:(?!</tr>).)*</tr>", html, re.S).group(0)
+    assert "inferred from the passage" in row

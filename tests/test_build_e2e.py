@@ -24,6 +24,8 @@ from analysis.build.export import load_messages
 from analysis.build.run import build, data_date, make_config, source_date_epoch
 
 REPORT = "sector_overview"
+#: The reports' publisher: pyproject.toml names none, so the catalogue's neutral default.
+PUBLISHER = {"fr": "Analyse indépendante", "en": "Independent analysis"}
 
 
 def run(config):
@@ -73,7 +75,7 @@ def test_html_is_self_contained(built, lang):
     assert soup.html["lang"] == lang
     title = title_of(built, lang)
     assert title and soup.title.get_text() == title
-    assert soup.find("meta", attrs={"name": "author"})["content"]
+    assert soup.find("meta", attrs={"name": "author"})["content"] == PUBLISHER[lang]
     subtitle = soup.find(class_="report-subtitle")
     description = soup.find("meta", attrs={"name": "description"})
     if subtitle is not None:
@@ -113,7 +115,7 @@ def test_pdf_pages_footer_header_bookmarks_metadata(built, lang):
     assert len(outline) > 1
     info = reader.metadata
     assert info.title == title
-    assert info.author
+    assert info.author == PUBLISHER[lang]  # the publisher, never the tool's name
     epoch = source_date_epoch(built["data"])
     expected = datetime.fromtimestamp(epoch, UTC).strftime("D:%Y%m%d%H%M%SZ")
     assert info["/CreationDate"] == expected  # from the data, never the clock
@@ -126,6 +128,8 @@ def test_pdf_pages_footer_header_bookmarks_metadata(built, lang):
     assert "<pdfaid:part>3</pdfaid:part>" in xmp
     assert "<pdfaid:conformance>A</pdfaid:conformance>" in xmp
     assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
+    assert f"<dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>" in xmp
+    assert f"<dc:creator><rdf:Seq><rdf:li>{PUBLISHER[lang]}</rdf:li></rdf:Seq>" in xmp
     assert "/OutputIntents" in root
 
 

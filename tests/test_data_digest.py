@@ -40,7 +40,7 @@ def test_matching_digest_skips_validation(data_copy, monkeypatch):
     monkeypatch.setattr(
         "analysis.data.load.check_package", lambda _: pytest.fail("validated again")
     )
-    assert len(load_data(data).facts) == 67  # facts.csv: 67 rows
+    assert len(load_data(data).facts) == 69  # facts.csv: 69 rows
 
 
 def test_build_refuses_invalid_data_before_any_kernel(data_copy, tmp_path, capsys):
@@ -66,7 +66,7 @@ def test_build_lists_at_most_the_first_thousand_problems(data_copy, tmp_path, ca
     broken = data_copy()
     facts = broken / "facts.csv"
     header, *rows = facts.read_text("utf-8").splitlines()
-    # 67 facts, each copied 20 times with a negative value: 1,340 rows, each breaking the
+    # 69 facts, each copied 20 times with a negative value: 1,380 rows, each breaking the
     # minimum of 0 once (the copies also repeat their ids: one more problem per copy).
     copies = [row.replace(",S00", ",S00", 1) for row in rows for _ in range(20)]
     bad = [f"X{i:06d}" + c[c.index(",") :] for i, c in enumerate(copies)]

@@ -14,6 +14,7 @@ from analysis.data.validate import (
     check_fact_values,
     check_formula_text,
     check_ids_match_sources,
+    check_inferred_values,
     check_locator_length,
     check_number_cells,
     check_share_sums,
@@ -171,6 +172,30 @@ def test_period_end_before_start():
 
 def test_period_start_alone_is_fine():
     assert check_fact_periods(frame(fact(period_start="2023"))) == []
+
+
+# --- figures the text implies ------------------------------------------------------------
+
+
+def test_an_inferred_figure_needs_a_note():
+    facts = frame(
+        fact(value_basis="", note=""),
+        fact(value_basis="inferred", note="Germany comes before the second partner."),
+        fact(value_basis="inferred", note=""),
+    )
+    assert check_inferred_values(facts) == [
+        Problem(
+            "facts.csv",
+            4,
+            "note",
+            "inferred-needs-note",
+            "value_basis is inferred but the note is empty: say how the text implies the figure",
+        )
+    ]
+
+
+def test_the_inferred_rule_leaves_a_missing_column_to_frictionless():
+    assert check_inferred_values(frame(fact())) == []
 
 
 # --- shares of one budget --------------------------------------------------------------------

@@ -116,6 +116,7 @@ def test_all_problems_of_all_files_are_listed_in_file_then_row_order(data_copy):
     replace(folder / "facts.csv", "F001-02,S001", "F001-02,S009")
     replace(folder / "events.csv", "E02,2021-02-01", "E02,2021-02-30")
     replace(folder / "metrics.csv", "budget,funding,EUR_million", "budget,funding,MEUR")
+    # F002-01 ("eighty") is row 7: the header, then F001-01 to F001-05
     assert messages(folder) == [
         """metrics.csv, row 2, field 'unit': "MEUR" is not one of: EUR_million, EUR_billion, """
         "percent, jobs, employees, organisations, companies, people, workpackages, years, rank"
@@ -124,14 +125,15 @@ def test_all_problems_of_all_files_are_listed_in_file_then_row_order(data_copy):
         " (expected F009-..) [id-matches-source]",
         """facts.csv, row 3, field 'source_id': "S009" is not a source_id in sources.csv"""
         " [foreign-key]",
-        f"""facts.csv, row 5, field 'value': "eighty" {NUMBER_HINT} [type]""",
+        f"""facts.csv, row 7, field 'value': "eighty" {NUMBER_HINT} [type]""",
         """events.csv, row 3, field 'date': "2021-02-30" is not a valid date (an existing day"""
         " written YYYY-MM-DD) [type]",
     ]
 
 
 def test_row_numbers_agree_between_frictionless_and_the_rules(data_copy):
-    # Row 5 (F002-01) breaks an enum (frictionless) and the period order (package rule).
+    # Row 7 (F002-01, after F001-01 to F001-05) breaks an enum (frictionless) and the period
+    # order (package rule).
     folder = data_copy()
     replace(
         folder / "facts.csv",
@@ -139,9 +141,9 @@ def test_row_numbers_agree_between_frictionless_and_the_rules(data_copy):
         "EUR_million,roughly,2025,2024,un budget de 81M€",
     )
     assert messages(folder) == [
-        """facts.csv, row 5, field 'qualifier': "roughly" is not one of: exact, about, nearly,"""
+        """facts.csv, row 7, field 'qualifier': "roughly" is not one of: exact, about, nearly,"""
         " more_than, at_least, at_most, less_than [enum]",
-        "facts.csv, row 5, field 'period_end': period_end 2024 is before period_start 2025"
+        "facts.csv, row 7, field 'period_end': period_end 2024 is before period_start 2025"
         " [period-order]",
     ]
 
@@ -154,7 +156,7 @@ def test_rows_are_counted_as_records_not_lines(data_copy):
     assert messages(folder) == [
         """facts.csv, row 3, field 'section': "bo\\ndy" is not one of: title, lead, body, quote,"""
         " key_figures, boilerplate [enum]",
-        f"""facts.csv, row 5, field 'value': "eighty" {NUMBER_HINT} [type]""",
+        f"""facts.csv, row 7, field 'value': "eighty" {NUMBER_HINT} [type]""",
     ]
 
 
@@ -165,7 +167,7 @@ def test_an_empty_referenced_table_does_not_cascade(data_copy):
     replace(folder / "facts.csv", ",81,EUR_million", ",eighty,EUR_million")
     assert messages(folder) == [
         "sources.csv: the file is empty: it needs at least the header row [empty-file]",
-        f"""facts.csv, row 5, field 'value': "eighty" {NUMBER_HINT} [type]""",
+        f"""facts.csv, row 7, field 'value': "eighty" {NUMBER_HINT} [type]""",
     ]
 
 
@@ -179,7 +181,7 @@ def test_a_non_utf8_lookup_table_is_reported_once_and_its_users_still_checked(da
     assert messages(folder) == [
         "metrics.csv, row 3: the file is not UTF-8: byte 0xe9 at line 3, column 27 cannot be"
         " decoded (save the file as UTF-8) [encoding]",
-        f"""facts.csv, row 5, field 'value': "eighty" {NUMBER_HINT} [type]""",
+        f"""facts.csv, row 7, field 'value': "eighty" {NUMBER_HINT} [type]""",
     ]
 
 

@@ -3,7 +3,7 @@
 The five sources and their dates (data/sources.csv):
 S000 2021-02-01 month, S001 2022-06-06 week (a Monday), S002 2024-01-17 day,
 S003 2024-01-01 year, S004 2024-05-14 day.
-Rows per source: facts S000 0, S001 3, S002 28, S003 23, S004 13 (67 in all); exclusions
+Rows per source: facts S000 0, S001 5, S002 28, S003 23, S004 13 (69 in all); exclusions
 1, 5, 4, 0, 15 (25); events 7, 8, 2, 0, 3 (20); relations 4, 3, 2, 0, 6 (15).
 """
 
@@ -59,9 +59,9 @@ def test_as_of_end_of_january_2024_keeps_the_sources_surely_published_by_then(ds
     # S003 is dated to the year 2024 only: it may have appeared on any day of 2024, so it
     # counts from 31 December 2024 and is left out. S004 (14 May 2024) is later.
     assert ids(edition.sources, "source_id") == ["S000", "S001", "S002"]
-    # facts 0 + 3 + 28 = 31; exclusions 1 + 5 + 4 = 10; events 7 + 8 + 2 = 17;
+    # facts 0 + 5 + 28 = 33; exclusions 1 + 5 + 4 = 10; events 7 + 8 + 2 = 17;
     # relations 4 + 3 + 2 = 9.
-    assert len(edition.facts) == 31
+    assert len(edition.facts) == 33
     assert set(edition.facts["source_id"].astype(str)) == {"S001", "S002"}
     assert len(edition.exclusions) == 10
     assert len(edition.events) == 17
@@ -87,11 +87,11 @@ def test_as_of_end_of_january_2024_keeps_the_sources_surely_published_by_then(ds
         ("2021-02-28", ["S000"], 0),
         # S001's week ends on 12 June 2022: not yet on the 11th.
         ("2022-06-11", ["S000"], 0),
-        ("2022-06-12", ["S000", "S001"], 3),
-        # S004 on its own day; S003 still waiting for the end of 2024: 3 + 28 + 13 = 44.
-        ("2024-05-14", ["S000", "S001", "S002", "S004"], 44),
-        ("2024-12-30", ["S000", "S001", "S002", "S004"], 44),
-        ("2024-12-31", ["S000", "S001", "S002", "S003", "S004"], 67),
+        ("2022-06-12", ["S000", "S001"], 5),
+        # S004 on its own day; S003 still waiting for the end of 2024: 5 + 28 + 13 = 46.
+        ("2024-05-14", ["S000", "S001", "S002", "S004"], 46),
+        ("2024-12-30", ["S000", "S001", "S002", "S004"], 46),
+        ("2024-12-31", ["S000", "S001", "S002", "S003", "S004"], 69),
     ],
 )
 def test_the_sources_kept_change_with_the_date(ds, when, sources, facts):
@@ -113,7 +113,7 @@ def test_as_of_leaves_its_input_untouched_and_keeps_csv_row_labels(ds):
     edition = as_of(ds, "2022-06-12")
     assert (len(ds.facts), list(ds.facts["source_id"].cat.categories)) == before
     # Index i is row i + 2 of facts.csv, in the edition too (F001-01 is the first row).
-    assert list(edition.facts.index) == [0, 1, 2]
+    assert list(edition.facts.index) == [0, 1, 2, 3, 4]  # F001-01 to F001-05
     assert edition.facts.loc[0, "fact_id"] == "F001-01"
     # A dropped source leaves no empty category behind (counts never list it).
     assert list(edition.facts["source_id"].cat.categories) == ["S001"]

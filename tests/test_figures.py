@@ -4,6 +4,7 @@ import builtins
 import dataclasses
 import datetime as dt
 import hashlib
+import html
 import pathlib
 import re
 import subprocess
@@ -61,6 +62,15 @@ S002_S003 = {
 def made(ds):
     """Each figure in each language, made once for the module."""
     return {(key, lang): getattr(figures, key)(ds, lang) for key in figures.KEYS for lang in LANGS}
+
+
+def _svg_texts(svg: str) -> list[str]:
+    """The texts an SVG writes, one per line of text, unescaped."""
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+def _t_list_separator(lang: str) -> str:
+    return catalogue()["figure.list.separator"][lang]
 
 
 # -- the Figure -----------------------------------------------------------------------------
@@ -412,15 +422,96 @@ def test_market_tolerance_decides_the_wording(ds):
     )
 
 
+def test_market_paths_at_the_stated_and_implied_rates(ds, drawn):
+    figures.market(ds, "en")
+    (call,) = drawn
+    (stated_rate, continued, implied), kw = call["args"][0], call["kwargs"]
+    # At the stated rate through about €10bn in 2025: 10 / 1.36 ** 6 = 10 / 6.3275 = 1.580 in
+    # 2019, 10 * 1.36 ** 7 = 10 * 8.6054 = 86.05 in 2032.
+    assert stated_rate[0] == [2019, 2020, 2021, 2022, 2023, 2024, 2025]
+    assert stated_rate[1][0] == pytest.approx(1.5804, abs=1e-4)
+    assert stated_rate[1][-1] == continued[1][0] == implied[1][0] == 10.0
+    assert continued[0] == implied[0] == [2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032]
+    assert continued[1][-1] == pytest.approx(86.054, abs=1e-3)
+    # At the implied rate (80 / 10) ** (1 / 7) - 1 = 0.34590: 10 * 1.34590 ** 3 = 24.38 in
+    # 2028, 10 * 8 = 80 in 2032, the stated size.
+    assert implied[1][3] == pytest.approx(24.38, abs=0.01)
+    assert implied[1][-1] == pytest.approx(80.0)
+    # the whiskers: what "about" covers (half the leading digit's unit: ±5)
+    assert [(y, v, r) for y, v, r, _ in kw["stated"]] == [(2025, 10.0, (5.0, 15.0)),
+                                                          (2032, 80.0, (75.0, 85.0))]  # fmt: skip
+    assert kw["gap"][:2] == (1, 2)  # shaded between the continued and the implied paths
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_market_chart_writes_its_key_and_values_as_the_prose_does(ds, made, lang):
+    texts = _svg_texts(made["market", lang].svg)
+    m = indicators.market_check(ds)
+    explanation = m.explanation(lang)
+    if lang == "fr":
+        key = [
+            f"TCAC annoncé pour 2019–2025{NBSP}: plus de 36{NBSP}%",
+            "Le même taux prolongé jusqu'en 2032",
+            f"Taux entre les deux tailles annoncées{NBSP}: environ 34,6{NBSP}% par an",
+            f"Écart entre les deux trajectoires{NBSP}: environ 1,4{NBSP}pt par an",
+            f"Taille annoncée (trait{NBSP}: ce que couvre «{NBSP}environ{NBSP}»)",
+            "Taille qu'implique le TCAC annoncé",
+        ]
+        values = [f"environ 86,1{NBSP}Md€ ou plus", f"environ 1,58{NBSP}Md€ ou moins",
+                  f"(75{NBSP}Md€ à 85{NBSP}Md€)", f"(5{NBSP}Md€ à 15{NBSP}Md€)"]  # fmt: skip
+    else:
+        key = [
+            "CAGR stated for 2019–2025: more than 36%",
+            "The same rate continued to 2032",
+            "Rate between the two stated sizes: about 34.6% a year",
+            "Gap between the two paths: about 1.4 pp a year",
+            "Stated size (bar: the range 'about' covers)",
+            "Size the stated CAGR implies",
+        ]
+        values = ["about €86.1bn or more", "about €1.58bn or less", "(€75bn to €85bn)",
+                  "(€5bn to €15bn)"]  # fmt: skip
+    for text in key + values:
+        assert text in texts, text
+    # One rounding per quantity: the chart's figures read as the claims audit's prose.
+    shared = {
+        "fr": [f"86,1{NBSP}Md€", f"1,58{NBSP}Md€", f"34,6{NBSP}%", f"75{NBSP}Md€ à 85{NBSP}Md€"],
+        "en": ["€86.1bn", "€1.58bn", "34.6%", "€75bn to €85bn"],
+    }[lang]
+    chart = " ".join(texts)
+    for text in shared:
+        assert text in chart and text in explanation, text
+    assert "log" not in made["market", lang].alt.lower()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_market_labels_cover_no_line_label_or_key(ds, monkeypatch, lang):
+    seen = []
+    original = charts._place
+
+    def spy(fig, ax, labels, obstacles, boxes):
+        key = list(boxes)
+        placed = original(fig, ax, labels, obstacles, boxes)
+        seen.append((ax.get_window_extent().frozen(), key, placed, obstacles))
+        return placed
+
+    monkeypatch.setattr(charts, "_place", spy)
+    figures.market(ds, lang)
+    ((frame, key, placed, obstacles),) = seen
+    assert len(placed) == 4  # two stated sizes, the stated rate's end, its 2019 start
+    for i, box in enumerate(placed):
+        assert frame.x0 <= box.x0 <= box.x1 <= frame.x1, i
+        assert frame.y0 <= box.y0 <= box.y1 <= frame.y1, i
+        assert not any(box.contains(x, y) for x, y in obstacles), i
+        assert not any(box.overlaps(other) for other in key + placed[:i] + placed[i + 1 :]), i
+
+
 # -- timeline -------------------------------------------------------------------------------
 
 
 def test_timeline(made):
     fr, en = made["timeline", "fr"], made["timeline", "en"]
-    chosen = ("E01", "E02", "E03", "E04", "E07", "E11", "E08", "E12", "E19", "E16", "E17", "E18")
-    assert fr.event_ids == en.event_ids == chosen
-    assert fr.caption.startswith("Sélection de 12 des 20 événements datés")
-    assert en.caption.startswith("Selection of 12 of the 20 dated events")
+    assert fr.caption.startswith("Les 20 événements datés que citent les sources")
+    assert en.caption.startswith("The 20 dated events the sources mention")
     for source in ("S000", "S001", "S002", "S004"):
         assert f"({source})" in fr.source and f"({source})" in en.source
     assert "communiqué de presse de la semaine du 6 juin 2022 (S001)" in fr.source
@@ -433,11 +524,37 @@ def test_timeline(made):
     assert "T4 2023" in fr.alt and "Q4 2023" in en.alt
 
 
+def test_timeline_plots_every_event_it_counts(ds, made):
+    # The caption counts the events of events.csv: every one of them is drawn, in date order.
+    events = indicators.timeline(ds).events
+    assert len(events) == 20
+    ids = tuple(e.event_id for e in events)
+    entries = catalogue()
+    for lang in LANGS:
+        fig = made["timeline", lang]
+        assert fig.event_ids == ids
+        texts = _svg_texts(fig.svg)
+        for event in ids:
+            assert entries[f"figure.timeline.event.{event}"][lang] in texts, (lang, event)
+        assert fig.alt.count(_t_list_separator(lang)) == len(ids) - 1
+
+
+def test_timeline_key_names_each_colour_and_the_hollow_dot(made):
+    for lang, names in (
+        ("fr", ["Industrie", "Coopération", "Pouvoirs publics", "Promotion",
+                "Daté par l'article (au plus tard)"]),
+        ("en", ["Industry", "Cooperation", "Public authorities", "Promotion",
+                "Dated by the article (at the latest)"]),
+    ):  # fmt: skip
+        texts = _svg_texts(made["timeline", lang].svg)
+        for name in names:
+            assert name in texts, (lang, name)
+        assert "Autre" not in texts and "Other" not in texts  # no event of another kind
+
+
 def test_timeline_events_have_short_labels_in_both_languages(ds):
     entries = catalogue()
-    known = set(ds.events["event_id"])
-    for event in figures.TIMELINE_EVENTS:
-        assert event in known
+    for event in ds.events["event_id"]:
         texts = entries[f"figure.timeline.event.{event}"]
         assert set(texts) == set(LANGS)
         assert not re.search(r"\d", texts["fr"] + texts["en"]), "numbers come from the data"
@@ -463,6 +580,26 @@ def test_clusters(made):
     assert en.source == (
         f"Sources: {S002_EN}; BioWin, MEDVIA, press release of 14 May 2024 (S004)."
     )
+
+
+@pytest.mark.parametrize(("lang", "axis", "names"), [
+    ("fr", "Organisations (nombre)", ["BioWin", "MEDVIA"]),
+    ("en", "Organisations (number)", ["BioWin", "MEDVIA"]),
+])  # fmt: skip
+def test_clusters_key_and_axis_labels(made, lang, axis, names):
+    texts = _svg_texts(made["clusters", lang].svg)
+    assert texts.count(axis) == 2  # one per panel: each has its own scale
+    for name in names:
+        assert texts.count(name) == 1  # in the key only, not over a bar
+    assert texts.count("260") == 1 and texts.count("140") == 1  # values over bars, once each
+
+
+@pytest.mark.parametrize("key", figures.KEYS)
+def test_chart_text_is_text_in_dejavu_sans(made, key):
+    svg = made[key, "en"].svg
+    assert "font-family: 'DejaVu Sans'" in svg
+    assert "<text" in svg
+    assert 'id="DejaVuSans-' not in svg  # no glyph drawn as a path
 
 
 # -- no number typed ------------------------------------------------------------------------
@@ -590,3 +727,16 @@ def test_figure_messages_take_the_same_values_in_both_languages():
     for key, texts in entries.items():
         assert set(texts) == set(LANGS), key
         assert placeholders(texts["fr"]) == placeholders(texts["en"]), key
+
+
+def test_a_scenario_chart_names_its_scenario_values_before_the_sources(ds):
+    fig = figures.jobs(ds, "en", direct_jobs=600)
+    assert fig.source.startswith(
+        "Scenario values, computed from this edition's parameters rather than taken from a "
+        "source: projected direct jobs; projected jobs (direct and indirect). Sources: "
+    )
+    assert "indirect jobs;" not in fig.source  # the indirect jobs stay as stated
+    stated = figures.funding(ds, "fr")
+    assert stated.source.startswith("Sources\u00a0: Gouvernement wallon")
+    scenario = figures.funding(ds, "fr", public_share=0.5)
+    assert scenario.source.startswith("Valeurs de scénario") and stated.source in scenario.source

@@ -30,6 +30,20 @@ BUDGET = ("F002-01", "F002-06", "F003-02")
 # -- selection ------------------------------------------------------------------------------
 
 
+def test_select_by_geography(ds):
+    # three ranks of one metric and subject, one per partner country
+    sector = "chem_life_sciences_sector_be"
+    germany = select_fact(ds, "trade_partner_rank", sector, geography="Germany")
+    assert (germany.fact_id, germany.value, germany.basis) == ("F001-04", 1, "inferred")
+    us = select_fact(ds, "trade_partner_rank", sector, geography="United States")
+    assert (us.fact_id, us.value, us.basis) == ("F001-03", 2, "stated")
+    assert not us.disagreement
+    assert select_fact(ds, "trade_partner_rank", sector, geography="EU", required=False) is None
+    with pytest.raises(FactNotFound) as err:
+        select_fact(ds, "trade_partner_rank", sector, geography="EU")
+    assert str(err.value) == "no fact states 'trade_partner_rank' for " + repr(sector) + " in EU"
+
+
 def test_select_prefers_the_body_of_the_latest_source_and_lists_every_fact(ds):
     sel = select_fact(ds, "members", "biowin")
     # 260 in S004's body beats 250 in S004's and S002's boilerplate
@@ -331,6 +345,17 @@ def test_market_check(ds):
     # (more than 36) - about 34.59 = more than about 1.41 pp: the sentences say "less
     # than the stated rate", so the gap itself is written "about 1.4 pp"
     assert m.rate_gap.text("en") == "about 1.4 pp"
+    # the forecast runs from 2019 and S002 quotes it on 17 January 2024: 2024 - 2019 = 5
+    check(m.rate_age, 5, "exact", ["F002-20"])
+    assert m.rate_age.period == (2019, 2024)
+    assert m.rate_age.text("fr") == f"5{NBSP}ans" and m.rate_age.text("en") == "5 years"
+    assert m.rate_age.formula == "indicator.market.rate_age.formula"
+
+
+def test_the_english_forecast_is_as_old_when_quoted(ds):
+    # S003 is dated to the year 2024 only: 2024 - 2019 = 5, resting on the English fact
+    age = ind.market_check(ds, subject="occupational_disease_market").rate_age
+    check(age, 5, "exact", ["F003-16"])
 
 
 def test_market_check_explanation(ds):
@@ -446,8 +471,23 @@ def test_clusters(ds):
     check(c.combined_academic_institutions, 11, "exact")  # 5 + 6
     check(c.combined_hospitals, 7, "lower")  # BioWin states none: at least MEDVIA's 7
     check(c.combined_member_employees, 18500, "lower")
+    # MEDVIA is "l'un des six clusters de premier plan soutenus par" VLAIO
+    check(c.vlaio_clusters, 6, "exact", ["F004-12"])
+    # the first HealthTech Investor Summit: 75 entrepreneurs, "plus de 60 investisseurs"
+    check(c.summit_entrepreneurs, 75, "exact", ["F004-10"])
+    check(c.summit_investors, 60, "lower", ["F004-11"])
+    assert c.summit_investors.text("fr") == "plus de 60"
+    assert c.summit_entrepreneurs.period == (2023, 2023)
     assert c.combined_hospitals.label_text("en") == "Hospitals (BioWin + MEDVIA)"
     assert c["combined.members"] is c.combined_members
+
+
+def test_the_summit_figures_are_those_of_the_first_summit(ds):
+    # a second summit stated for 2024 (90 entrepreneurs): the 2023 figures are still shown
+    later = ds.facts[ds.facts["fact_id"] == "F004-10"].copy()
+    later[["fact_id", "value", "period_start", "period_end"]] = ["F004-99", 90.0, 2024, 2024]
+    more = dataclasses.replace(ds, facts=pd.concat([ds.facts, later], ignore_index=True))
+    check(ind.clusters(more).summit_entrepreneurs, 75, "exact", ["F004-10"])
 
 
 def test_ecosystem(ds):
@@ -468,6 +508,16 @@ def test_trade(ds):
     assert tr.share_of_exports_to_us.period == (2021, 2021)
     check(tr.us_share_of_sector_exports, 10, "exact", ["F001-02"])
     check(tr.us_partner_rank, 2, "exact", ["F001-03"])
+    # "après l'Allemagne et avant la France": 2 - 1 and 2 + 1, inferred from the order
+    check(tr.germany_partner_rank, 1, "exact", ["F001-04"])
+    check(tr.france_partner_rank, 3, "exact", ["F001-05"])
+    assert tr.germany_partner_rank.text("en") == "rank 1"
+    assert tr.france_partner_rank.text("fr") == f"rang{NBSP}3"
+    # implied, not stated: the formula says how (never "Figure as stated")
+    assert tr.germany_partner_rank.formula_text("en") == "Rank of the United States − 1"
+    assert tr.france_partner_rank.formula_text("fr") == "Rang des États-Unis + 1"
+    assert tr.us_partner_rank.formula == "indicator.stated.formula"
+    assert tr.germany_partner_rank.notes[0].startswith("Not written as a figure")
     # stated in words: written in words, never "près de 66,7 %"
     assert tr.share_of_exports_to_us.text("fr") == "près des deux tiers"
     assert tr.share_of_exports_to_us.text("en") == "nearly two thirds"
@@ -562,6 +612,16 @@ def test_computations_read_no_file(ds, monkeypatch):
 def test_indicator_keys_are_unique(ds):
     keys = [i.key for f in FAMILIES.values() for i in f(ds).indicators]
     assert len(keys) == len(set(keys))
+
+
+def test_an_implied_figure_without_a_formula_of_its_own_says_it_is_implied(ds):
+    facts = ds.facts.copy()
+    facts["value_basis"] = facts["value_basis"].astype(object)
+    facts.loc[facts["fact_id"] == "F004-12", "value_basis"] = "inferred"
+    c = ind.clusters(dataclasses.replace(ds, facts=facts))
+    assert c.vlaio_clusters.formula == ind.INFERRED
+    assert c.vlaio_clusters.formula_text("en") == "Figure the text implies without writing it"
+    assert ind.clusters(ds).vlaio_clusters.formula == ind.STATED
 
 
 def test_methodology_reuses_the_catalogue():

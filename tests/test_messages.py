@@ -305,6 +305,11 @@ SPARE = {
     # exceed the amount granted.
     "report.granted.budget_note",
     "report.granted.budget_sentence",
+    # The formula of a figure the text implies, for an indicator without one of its own
+    # (today's implied figures, Germany's and France's trade ranks, have theirs).
+    "indicator.inferred.formula",
+    # The methodology's sentence naming such figures.
+    "report.method.implied",
     # Outcomes of the claims audit that today's facts do not produce.
     "audit.and",
     "audit.share_sum.inconsistent",
@@ -326,8 +331,8 @@ SPARE = {
     "figure.timeline.group.other",
     "section.lead",
     "section.quote",
-    # The title block when the edition date differs from the data's date.
-    "report.meta.edition",
+    # The colophon's contact, when pyproject.toml gives one (this project's does not).
+    "report.meta.contact",
     # Table units the library offers for the indicators' units.
     "report.unit.EUR_billion",
     "report.unit.percentage_points",

@@ -295,6 +295,21 @@ def test_the_coverage_audit_notices_a_number_left_out(dataset, texts, languages)
     ]
 
 
+def test_a_figure_the_text_implies_is_not_read_back_but_its_locator_is_found(
+    dataset, texts, languages
+):
+    # "après l'Allemagne": Germany's first place is implied by the order, not written.
+    facts = dataset.facts[dataset.facts["fact_id"].isin(["F001-04", "F001-05"])].copy()
+    assert list(facts["value_basis"]) == ["inferred", "inferred"]
+    assert unreadable_values(facts, languages) == []
+    assert missing_locators(facts, "fact_id", texts) == []
+    facts["value_basis"] = None  # taken as written, nothing reads 1 or 3 as a rank
+    assert unreadable_values(facts, languages) == [
+        "F001-04 (1 rank): the locator does not read 1 (it reads no number)",
+        "F001-05 (3 rank): the locator does not read 3 (it reads no number)",
+    ]
+
+
 def test_the_value_audit_notices_a_wrong_value(dataset, texts, languages):
     facts = dataset.facts[dataset.facts["fact_id"] == "F002-26"].copy()
     facts["value"] = 2000.0

@@ -21,6 +21,7 @@ from rich.console import Console
 from analysis import load_data, paths
 from analysis.build.registry import REGISTRY
 from analysis.build.run import build, make_config
+from analysis.parameters import PARAMETERS
 from analysis.present.appendices import INDICATOR_COLUMNS
 from analysis.present.messages import catalogue
 
@@ -155,12 +156,13 @@ def test_headings_in_order_and_a_single_title(built, name, lang):
 
 
 @pytest.mark.parametrize(("name", "lang"), VARIANTS)
-def test_title_block_dates_and_version_come_from_the_data(built, name, lang):
+def test_edition_date_and_data_version_come_from_the_data(built, name, lang):
     soup = soup_of(built, name, lang)
     block = squeeze(soup.find("header", class_="title-block").get_text(" "))
+    colophon = squeeze(soup.find("footer", class_="colophon").get_text(" "))
     # The latest source date (S004, 14 May 2024), not the clock; the data package's version.
     assert {"fr": "14 mai 2024", "en": "14 May 2024"}[lang] in block
-    assert "1.0.0" in block
+    assert "1.0.0" in colophon and "1.0.0" not in block
 
 
 @pytest.mark.parametrize(("name", "lang"), VARIANTS)
@@ -273,6 +275,78 @@ def test_pdf_attachments_are_the_facts_and_indicators_as_csv(built, name, lang):
         assert {"claim_id", "verdict", f"claim_{lang}", f"explanation_{lang}"} <= set(claims[0])
 
 
+#: A name from the code (``cagr_tolerance``, ``public_share``): words joined by underscores.
+CODE_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+#: A check code of the claims audit (``TREND:F002-20+F003-01``): capitals, a colon, no space.
+CHECK_CODE = re.compile(r"\b[A-Z]{2,}:\S")
+
+
+def reader_texts(built, name, lang):
+    """What a reader reads: the page's text and text alternatives, and the PDF's text."""
+    soup = soup_of(built, name, lang)
+    page = [s for s in soup.body.strings if s.find_parent(["script", "style"]) is None]
+    page += [img.get("alt", "") for img in soup.select("img")]
+    # The PDF breaks long words with soft hyphens and zero-width spaces: joined again.
+    text = " ".join(pdf_pages(built, name, lang))
+    return {"html": " ".join(page), "pdf": re.sub("[\u00ad\u200b]", "", text)}
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_no_code_name_or_check_code_reaches_the_reader(built, ds, name, lang):
+    claims = attachments(built, name, lang).get("claims.csv", [])
+    codes = {row["claim_id"] for row in claims}
+    assert all(CHECK_CODE.match(code) for code in codes)  # the pattern covers the real codes
+    # A one-word name ("lang") is also a word of the text; the others are code only.
+    names = {n for n in (*PARAMETERS, *ds.assumptions["assumption_id"].astype(str)) if "_" in n}
+    assert {"cagr_tolerance", "share_sum_tolerance", "public_share"} <= names
+    for where, text in reader_texts(built, name, lang).items():
+        assert not CODE_NAME.findall(text), where
+        assert not CHECK_CODE.findall(text), where
+        for code in codes | names:
+            assert code not in text, (where, code)
+    assert not soup_of(built, name, lang).select("main code")
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_formulas_are_set_as_mathematics_never_as_written_syntax(built, name, lang):
+    soup = soup_of(built, name, lang)
+    assert soup.select("math mfrac")  # the methodology's fractions, as MathML
+    assert soup.select('div.equation math[display="block"]')
+    for where, text in reader_texts(built, name, lang).items():
+        # "÷", "^(" and "V_end" are how the catalogue writes a formula, not what a reader sees
+        for syntax in ("\u00f7", "^(", "\u27e8"):
+            assert syntax not in text, (where, syntax)
+        # figures taken as stated are named in one sentence, not one row each
+        assert catalogue()["indicator.stated.formula"][lang] not in text, where
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_the_methodology_says_what_a_per_job_figure_divides(built, ds, name, lang):
+    from analysis.compute import indicators
+
+    template = catalogue()["report.method.per_job"][lang]
+    last = squeeze(fragments(template)[-1])  # indirect jobs included, not a cost per job
+    paragraphs = [
+        squeeze(p.get_text(" "))
+        for p in soup_of(built, name, lang).select("p")
+        if last in squeeze(p.get_text(" "))
+    ]
+    if name == "claims_audit":  # shows no per-job figure
+        assert not paragraphs
+        return
+    (paragraph,) = paragraphs
+    f, j = indicators.funding(ds), indicators.jobs(ds)
+    # budget over its duration, by the projected jobs (direct + indirect) over the horizon
+    # the edition's figures, not a scenario's (the partnership report shows scenarios too)
+    shown = (j.funding_per_job, f.budget, f.duration, j.projected_total)
+    if name == "atmp_partnership":
+        shown += (j.public_funding_per_job, f.public_amount)
+    for ind in shown:
+        assert squeeze(ind.text(lang)) in paragraph, ind.key
+    assert squeeze(j.projected_total.period_text(lang)) in paragraph
+    assert squeeze(pdf_text(built, name, lang)).count(last) == 1
+
+
 def test_scenario_parameters_change_the_partnership_report(tmp_path):
     out = tmp_path / "out"
     config = make_config(
@@ -281,17 +355,83 @@ def test_scenario_parameters_change_the_partnership_report(tmp_path):
         params=[("public_share", "0.5"), ("direct_jobs", "600")],
         out_dir=out,
         quiet=True,
-        formats=["html"],
     )
     console = Console(file=io.StringIO(), width=200)
     assert build(config, console).exit_code == 0, console.file.getvalue()
     # A scenario is an edition of its own: the stated edition's files are never replaced.
-    soup = soup_of(out, "atmp_partnership--direct_jobs-600--public_share-0.5", "en")
-    meta = squeeze(soup.find(class_="report-meta").get_text(" "))
-    assert "Scenario" in meta and "50%" in meta and "600" in meta
+    stem = "atmp_partnership--direct_jobs-600--public_share-0.5"
+    soup = soup_of(out, stem, "en")
+    # facts.csv (S002): a public share of "about 60%", "more than 470" direct jobs.
+    mark = (
+        "Scenario: public share of funding 50% (stated: about 60%); "
+        "direct jobs expected 600 (stated: more than 470)"
+    )
+    title = "The Walloon ATMP innovation partnership — scenario"
+    header = soup.find("header", class_="title-block")
+    assert squeeze(header.find(class_="scenario-mark").get_text()) == mark
+    assert soup.title.get_text() == title and squeeze(header.h1.get_text()) == title
     text = squeeze(soup.body.get_text(" "))
     assert "€40.5M" in text  # 81 x 0.5
     assert "1,800 jobs" in text  # 600 direct + 1,200 indirect: exact now, not "more than"
+    # Jobs given as a parameter are not the partnership's announcement.
+    assert "In this scenario the partnership would create 600 direct and 1,200 indirect" in text
+    assert "The partnership expects 600" not in text
+    # The public-funding tile gives the stated figure (81 x about 60% = about 48.6) and
+    # credits only that one to the press release.
+    sources = [squeeze(p.get_text()) for p in soup.select(".tile-source")]
+    assert "Scenario value; stated: about €48.6M. Source: Walloon Government, BioWin, " \
+        "press release of 17 January 2024 (S002)." in sources  # fmt: skip
+    # Every page of the PDF carries the mark at its foot, above the page number.
+    reader = PdfReader(out / "en" / f"{stem}.pdf")
+    pages = [squeeze(page.extract_text()) for page in reader.pages]
+    assert len(pages) > 5
+    for number, page in enumerate(pages, start=1):
+        assert f"{mark} Page {number} of {len(pages)}" in page, number
+    assert reader.metadata.title == title
+    assert not (out / "en" / "atmp_partnership.pdf").exists()
+
+
+def test_title_block_and_colophon_of_the_built_reports(built):
+    # The session's build: SOURCE_DATE_EPOCH is the latest source, S004 of 14 May 2024; the
+    # first source, S000, is dated February 2021.
+    expected = {
+        "en": ["Publisher", "Independent analysis", "Edition", "14 May 2024", "Sources",
+               "February 2021 – May 2024"],
+        "fr": ["Éditeur", "Analyse indépendante", "Édition", "14 mai 2024", "Sources",
+               "février 2021 – mai 2024"],
+    }  # fmt: skip
+    colophon_end = {
+        "en": ["Data version", "1.0.0", "Language", "English"],
+        "fr": ["Version des données", "1.0.0", "Langue", "français"],
+    }
+    for name, lang in VARIANTS:
+        soup = soup_of(built, name, lang)
+        meta = soup.find(class_="report-meta")
+        assert [squeeze(e.get_text()) for e in meta.find_all(["dt", "dd"])] == expected[lang]
+        assert soup.find(class_="scenario-mark") is None  # the stated edition
+        # The colophon is the page's footer, after the last appendix.
+        footer = soup.find("main").find_all("footer")[-1]
+        assert "colophon" in footer["class"]
+        assert footer.find_next(["h2", "h3", "section", "table"]) is None
+        items = [squeeze(e.get_text()) for e in footer.find_all(["dt", "dd"])]
+        assert items[-4:] == colophon_end[lang]  # datapackage.json: version 1.0.0
+        # In the PDF, at the foot of the contents page (page 2), as on the back of a title
+        # page; no longer on the first page, and once only.
+        pages = pdf_pages(built, name, lang)
+        assert " ".join(colophon_end[lang]) in squeeze(pages[1])
+        assert sum(colophon_end[lang][0] in squeeze(page) for page in pages) == 1
+
+
+def test_claims_audit_is_titled_as_an_audit(built):
+    for lang, kicker, title in (
+        ("en", "Claims audit · biotechnology and biopharma", "Audit of the quantified claims"),
+        ("fr", "Audit des affirmations · biotechnologies et biopharmacie",
+         "Audit des affirmations chiffrées"),
+    ):  # fmt: skip
+        soup = soup_of(built, "claims_audit", lang)
+        assert squeeze(soup.find(class_="report-kicker").get_text()) == kicker
+        assert soup.title.get_text() == title
+        assert squeeze(pdf_pages(built, "claims_audit", lang)[0]).startswith(kicker.upper())
 
 
 # -- notebooks ----------------------------------------------------------------------------
@@ -323,8 +463,11 @@ def test_editions_as_of_two_dates_follow_the_sources_available(tmp_path):
     # By 31 January 2024: S000 (Feb 2021), S001 (June 2022), S002 (17 Jan 2024). By 31 May
     # 2024 also S004 (14 May 2024). S003 is dated to the year 2024 only: it counts from the
     # end of 2024, so neither edition has it.
-    assert "February 2021 to January 2024 (3 published texts)" in meta[0]
-    assert "February 2021 to May 2024 (4 published texts)" in meta[1]
+    assert "Sources February 2021 – January 2024" in meta[0]
+    assert "Sources February 2021 – May 2024" in meta[1]
+    colophons = [squeeze(s.find(class_="colophon").get_text(" ")) for s in (january, may)]
+    assert "February 2021 – January 2024 (3 published texts)" in colophons[0]
+    assert "February 2021 – May 2024 (4 published texts)" in colophons[1]
     assert "Edition limited to the texts published by 31 January 2024" in meta[0]
     # The health clusters' agreement comes from S004: only the May edition has its section.
     clusters = "The Walloon and Flemish health clusters"

@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from analysis import paths
+from analysis import imprint, paths
 from analysis.build.export import (
     PageContext,
     install_parameter_inspection,
@@ -64,7 +64,8 @@ class VariantTask:
         notebook: Absolute path of the notebook; its folder is the kernel's working folder.
         parameters: Values injected into the notebook.
         formats: Formats to render besides the executed notebook (``html``, ``pdf``).
-        author: The PDF's author.
+        author: The author of the PDF and HTML page; empty: the reports' publisher
+            (:func:`analysis.imprint.publisher`).
         created: The reports' date (ISO 8601, from the data), for the PDF metadata.
         kernel_env: Environment variables set for the kernel, on top of the worker's.
         output_path: Where the executed notebook goes, relative to the output folder.
@@ -396,9 +397,8 @@ def run_variant(task: VariantTask) -> VariantResult:
         stage = "html"
         _send(task.key, "rendering", "html")
         step = time.perf_counter()
-        page = PageContext(
-            lang=task.lang, author=task.author, created=task.created, notebook_dir=cwd
-        )
+        author = task.author or imprint.publisher(task.lang)
+        page = PageContext(lang=task.lang, author=author, created=task.created, notebook_dir=cwd)
         text, _ = notebook_to_html(executed, page)
         if "html" in task.formats:
             files["html"] = text.encode("utf-8")
@@ -408,7 +408,7 @@ def run_variant(task: VariantTask) -> VariantResult:
             _send(task.key, "rendering", "pdf")
             step = time.perf_counter()
             created = datetime.fromisoformat(task.created) if task.created else None
-            pdf_page = PdfPage(lang=task.lang, author=task.author, created=created)
+            pdf_page = PdfPage(lang=task.lang, author=author, created=created)
             files["pdf"] = notebook_to_pdf(executed, pdf_page)
             result.timings["pdf"] = round(time.perf_counter() - step, 3)
         result.files = files

@@ -322,7 +322,9 @@ def finish_html(text: str, toc_title: str | None = None) -> str:
         nav.append(top)
         current_h2 = None
         for heading in entries:
-            item = soup.new_tag("li", attrs={"class": f"toc-{heading.name}"})
+            # An appendix carries its own label ("Appendix A"): the list does not number it.
+            kind = " toc-appendix" if "appendix" in heading.get("class", []) else ""
+            item = soup.new_tag("li", attrs={"class": f"toc-{heading.name}{kind}"})
             link = soup.new_tag("a", href=f"#{heading['id']}")
             link.string = " ".join(heading.get_text(" ").split())
             item.append(link)

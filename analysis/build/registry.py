@@ -60,14 +60,15 @@ class Report:
         notebook: File name of the notebook, relative to the notebooks folder.
         description: One line shown by ``biotech-report list``.
         parameters: The notebook's parameters, in the order of its ``parameters`` cell.
-        author: Written to the report's ``<meta name="author">`` and the PDF metadata.
+        author: Written to the report's ``<meta name="author">`` and the PDF metadata;
+            empty: the publisher of ``[tool.biotech-report]`` (:mod:`analysis.imprint`).
     """
 
     name: str
     notebook: str
     description: str
     parameters: tuple[Parameter, ...]
-    author: str = "biotech-report"
+    author: str = ""
     _by_name: dict[str, Parameter] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

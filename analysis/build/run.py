@@ -39,7 +39,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analysis import paths
+from analysis import imprint, paths
 from analysis.build.registry import (
     FORMATS,
     LANGS,
@@ -537,6 +537,7 @@ class Inputs:
     library: str
     requirements: str
     messages: str
+    imprint: str
 
     def for_variant(self, variant: Variant, notebook: Path) -> dict[str, str]:
         """Return the variant's input hashes, ``combined`` being the one that decides."""
@@ -546,6 +547,7 @@ class Inputs:
             "data": self.data,
             "library": self.library,
             "messages": self.messages,
+            "imprint": self.imprint,
             "requirements": self.requirements,
             "parameters": hashlib.sha256(parameters.encode("utf-8")).hexdigest(),
         }
@@ -565,6 +567,10 @@ def current_inputs(config: BuildConfig) -> Inputs:
         # Every kernel reads the reports' catalogues beside the notebooks (the shared one is
         # part of the library).
         messages=paths.hash_files(report_files(), paths.NOTEBOOKS_DIR),
+        # The publisher and contact are printed in every report.
+        imprint=hashlib.sha256(
+            json.dumps(imprint.settings(), sort_keys=True).encode("utf-8")
+        ).hexdigest(),
     )
 
 

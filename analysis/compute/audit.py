@@ -15,8 +15,9 @@ data is audited without anyone listing it:
   stated size, against the stated rate: different periods, so never a conflict; with a
   sensitivity saying which sizes within their stated precision make the rates equal;
 * **repeat_within_document** / **repeat_across_documents** -- two statements of the same
-  metric for the same subject and period: the same figure, compatible figures ("about 10"
-  and "10.4"), a count published at two dates (changed over time), or a conflict;
+  metric for the same subject, geography and period: the same figure, compatible figures
+  ("about 10" and "10.4"), a count published at two dates (changed over time), or a
+  conflict;
 * **translation** -- a document and its other language version (``sources.translation_of``):
   a figure present in one version and missing from the other, stated with another value or
   qualifier, or attached to another subject. Statements are matched by metric, value and
@@ -479,8 +480,9 @@ def _repeats(ctx: _Context) -> list[_Row]:
     translations = ctx.translation_pairs()
     facts = ctx.facts.copy()
     facts["_period"] = [_period_key(r) for _, r in facts.iterrows()]
-    for (metric, subject, period), group in facts.groupby(
-        ["metric", "subject", "_period"], sort=True
+    # A figure for another geography (Germany's rank beside the United States') is no repeat.
+    for (metric, subject, geography, period), group in facts.groupby(
+        ["metric", "subject", "geography", "_period"], sort=True
     ):
         ids = sorted(group["fact_id"])
         for a, b in itertools.combinations(ids, 2):
@@ -501,7 +503,9 @@ def _repeats(ctx: _Context) -> list[_Row]:
             else:
                 verdict, reason = "conflict", "different_figures"
             p = None if period == (None, None) else period
-            chosen = select_fact(ctx.ds, str(metric), str(subject), period=p)
+            chosen = select_fact(
+                ctx.ds, str(metric), str(subject), period=p, geography=str(geography)
+            )
             assert chosen is not None
 
             values = {

@@ -63,6 +63,7 @@ __all__ = [
     "Event",
     "FactNotFound",
     "Funding",
+    "INFERRED",
     "Indicator",
     "Jobs",
     "MARKET",
@@ -122,6 +123,10 @@ STATED = "indicator.stated.formula"
 #: Catalogue key of the formula of a figure the text states in words ("two thirds").
 STATED_WORDS = "indicator.stated_words.formula"
 
+#: Catalogue key of the formula of a figure the text implies without writing it
+#: (``value_basis`` inferred in ``facts.csv``: a rank from an order).
+INFERRED = "indicator.inferred.formula"
+
 
 class FactNotFound(LookupError):
     """No fact states the metric for the subject (and period) asked for."""
@@ -150,6 +155,8 @@ class Selection:
         words: the figure with its qualifier as the reports write it (fr, en), when the
             text states it in words (``words_fr``, ``words_en`` of ``facts.csv``).
         pub_date: the date of its source.
+        basis: ``stated`` when the text writes the figure, ``inferred`` when it implies it
+            (``value_basis`` of ``facts.csv``; the note says how).
     """
 
     metric: str
@@ -166,6 +173,7 @@ class Selection:
     figures: tuple[tuple[float, str], ...]
     words: tuple[str, str] | None = None
     pub_date: dt.date | None = None
+    basis: str = "stated"
 
     @property
     def disagreement(self) -> bool:
@@ -192,7 +200,7 @@ def ranked_facts(ds: Dataset) -> pd.DataFrame:
     src = ds.sources[["source_id", "pub_date", "language", "translation_of"]].copy()
     src["source_id"] = src["source_id"].astype(str)
     facts = ds.facts.copy()
-    for col in ("source_id", "section", "metric", "subject", "unit", "qualifier"):
+    for col in ("source_id", "section", "metric", "subject", "geography", "unit", "qualifier"):
         facts[col] = facts[col].astype(str)
     facts = facts.merge(src, on="source_id", how="left")
     facts["_boilerplate"] = facts["section"] == BOILERPLATE
@@ -221,6 +229,7 @@ def select_fact(
     period: int | tuple[int, int] | None = None,
     language: str | None = None,
     required: bool = True,
+    geography: str | None = None,
 ) -> Selection | None:
     """Choose the fact stating ``metric`` for ``subject`` and report every fact consulted.
 
@@ -237,6 +246,8 @@ def select_fact(
             when the metric is stated for several periods.
         language: only facts of sources in this language (``fr`` or ``en``).
         required: raise :class:`FactNotFound` when no fact matches (else return None).
+        geography: only facts describing this geography (a trade partner's rank:
+            "United States", "Germany"); None: every geography.
 
     Raises:
         ValueError: for an unknown metric, subject or language, or a missing period.
@@ -251,6 +262,8 @@ def select_fact(
     facts = facts[(facts["metric"] == metric) & (facts["subject"] == subject)]
     if language is not None:
         facts = facts[facts["language"].astype(str) == language]
+    if geography is not None:
+        facts = facts[facts["geography"] == geography]
     periods = [_period(r) for _, r in facts.iterrows()]
     if period is not None:
         if isinstance(period, int) and not isinstance(period, bool):
@@ -274,6 +287,7 @@ def select_fact(
         if required:
             raise FactNotFound(
                 f"no fact states {metric!r} for {subject!r}"
+                + (f" in {geography}" if geography is not None else "")
                 + (f" for period {period!r}" if period is not None else "")
             )
         return None
@@ -298,7 +312,14 @@ def select_fact(
         figures=tuple(figures),
         words=_words(first),
         pub_date=first["pub_date"],
+        basis=_basis(first),
     )
+
+
+def _basis(row: Any) -> str:
+    """``inferred`` when the text implies the figure without writing it, else ``stated``."""
+    value = row.get("value_basis")
+    return "inferred" if isinstance(value, str) and value == "inferred" else "stated"
 
 
 def _words(row: Any) -> tuple[str, str] | None:
@@ -482,12 +503,20 @@ def _indicator(
     directional: bool = False,
     words: tuple[str, str] | None = None,
     period_words: tuple[str, str] | None = None,
+    inferred: bool = False,
 ) -> Indicator:
-    """Build an indicator; ``directional`` keeps an approximate bound's side in its wording."""
+    """Build an indicator; ``directional`` keeps an approximate bound's side in its wording.
+
+    A stated figure's formula says it is taken as stated or in words; one the text implies
+    (``inferred``) has the indicator's own formula (a rank from the stated rank next to
+    it), else :data:`INFERRED`.
+    """
     stem = stem or f"indicator.{key}"
     ids = tuple(dict.fromkeys(fact_ids))
     formula = f"{stem}.formula"
-    if stated:
+    if stated and inferred:
+        formula = formula if formula in catalogue() else INFERRED
+    elif stated:
         formula = STATED if words is None else STATED_WORDS
     return Indicator(
         key=key,
@@ -528,6 +557,7 @@ def _stated(key: str, sel: Selection, **kw: Any) -> Indicator:
         disputed=sel.disagreement,
         words=sel.words,
         args=args,
+        inferred=sel.basis == "inferred",
         **kw,
     )
 
@@ -1066,6 +1096,9 @@ class MarketCheck(_Family):
         continuation_verdict, continuation_reason: verdict on the rate continued.
         sensitivity: which sizes, within their stated precision, make the rates equal
             (None without a later size).
+        rate_age: years from the first year of the rate's period to the year the text
+            quoting it was published (a forecast from 2019 quoted in 2024: 5); its period
+            is (first year, year quoted).
     """
 
     stated_rate: Indicator
@@ -1083,6 +1116,7 @@ class MarketCheck(_Family):
     continuation_verdict: str
     continuation_reason: str
     sensitivity: SizeSensitivity | None = None
+    rate_age: Indicator | None = None
 
     @property
     def start_year(self) -> int:
@@ -1347,6 +1381,25 @@ def market_check(
         continuation_verdict=continuation_verdict,
         continuation_reason=continuation_reason,
         sensitivity=sensitivity,
+        rate_age=_rate_age(rate_sel),
+    )
+
+
+def _rate_age(rate: Selection) -> Indicator:
+    """How old a stated rate's period was when its text quoted it, in whole years.
+
+    The first year of the period against the year of the source's publication (a source
+    dated to the year counts as that year): a forecast "between 2019 and 2025" quoted in
+    January 2024 starts five years before it was quoted.
+    """
+    quoted = rate.pub_date.year  # type: ignore[union-attr]  # required in sources.csv
+    start = rate.period[0]  # type: ignore[index]  # checked by market_check
+    return _indicator(
+        "market.rate_age",
+        Bounded(quoted - start),
+        "years",
+        rate.fact_ids,
+        period=(start, quoted),
     )
 
 
@@ -1414,6 +1467,11 @@ class Clusters(_Family):
     and is a lower bound. Member companies are counted differently by each cluster (BioWin:
     innovative industrial companies; MEDVIA: companies with R&D activities): the facts'
     notes are carried.
+
+    Beside the counts: the leading clusters VLAIO supports, MEDVIA among them
+    (``vlaio_clusters``), and the entrepreneurs and investors of the first HealthTech
+    Investor Summit the two clusters co-organised (``summit_entrepreneurs``,
+    ``summit_investors``); None in an edition without the text that states them.
     """
 
     biowin_members: Indicator | None
@@ -1434,6 +1492,9 @@ class Clusters(_Family):
     combined_academic_institutions: Indicator | None
     combined_research_centres: Indicator | None
     combined_hospitals: Indicator | None
+    vlaio_clusters: Indicator | None
+    summit_entrepreneurs: Indicator | None
+    summit_investors: Indicator | None
 
 
 def _metric_labels(ds: Dataset, metric: str) -> tuple[str, str]:
@@ -1485,6 +1546,22 @@ def clusters(ds: Dataset) -> Clusters:
             notes=tuple(p.note for p in parts if p.note),
             disputed=any(p.disagreement for p in parts),
         )
+    for name, metric, subject in (
+        ("vlaio_clusters", "supported_clusters", "vlaio"),
+        ("summit_entrepreneurs", "event_entrepreneurs", "healthtech_investor_summit"),
+        ("summit_investors", "event_investors", "healthtech_investor_summit"),
+    ):
+        # The first statement in time: a later summit would be another edition of the event.
+        years = [
+            p[1]
+            for _, r in ds.facts.iterrows()
+            if str(r["metric"]) == metric
+            and str(r["subject"]) == subject
+            and (p := _period(r)) is not None
+        ]
+        first = min(years) if years else None
+        sel = select_fact(ds, metric, subject, period=first, required=False)
+        fields[name] = None if sel is None else _stated(f"clusters.{name}", sel)
     return Clusters(**fields)
 
 
@@ -1519,17 +1596,30 @@ def ecosystem(ds: Dataset) -> Ecosystem:
 
 @dataclass(frozen=True)
 class Trade(_Family):
-    """Belgium's chemical and pharmaceutical trade with the United States."""
+    """Belgium's chemical and pharmaceutical trade with the United States.
+
+    The ranks of the sector's trade partners: the United States second, as stated; Germany
+    first and France third, as the text's order implies ("après l'Allemagne et avant la
+    France").
+    """
 
     share_of_exports_to_us: Indicator
     us_share_of_sector_exports: Indicator
     us_partner_rank: Indicator
+    germany_partner_rank: Indicator
+    france_partner_rank: Indicator
 
 
 def trade(ds: Dataset) -> Trade:
-    """The trade statements about the United States (2021)."""
+    """The trade statements about the United States (2021) and the sector's partner ranks."""
     check_ds(ds)
     sector = "chem_life_sciences_sector_be"
+
+    def rank(key: str, geography: str) -> Indicator:
+        return _stated(
+            f"trade.{key}", select_fact(ds, "trade_partner_rank", sector, geography=geography)
+        )
+
     return Trade(
         share_of_exports_to_us=_stated(
             "trade.share_of_exports_to_us",
@@ -1539,9 +1629,9 @@ def trade(ds: Dataset) -> Trade:
             "trade.us_share_of_sector_exports",
             select_fact(ds, "us_share_of_sector_exports", sector),
         ),
-        us_partner_rank=_stated(
-            "trade.us_partner_rank", select_fact(ds, "trade_partner_rank", sector)
-        ),
+        us_partner_rank=rank("us_partner_rank", "United States"),
+        germany_partner_rank=rank("germany_partner_rank", "Germany"),
+        france_partner_rank=rank("france_partner_rank", "France"),
     )
 
 
@@ -1668,7 +1758,7 @@ def methodology(lang: str) -> pd.DataFrame:
     entries = catalogue()
     stems = sorted(
         {k.rsplit(".", 1)[0] for k in entries if k.startswith("indicator.")}
-        - {key.rsplit(".", 1)[0] for key in (STATED, STATED_WORDS)}
+        - {key.rsplit(".", 1)[0] for key in (STATED, STATED_WORDS, INFERRED)}
     )
     rows = []
     for stem in stems:

@@ -362,9 +362,16 @@ def missing_locators(table: pd.DataFrame, id_column: str, texts: Mapping[str, st
 
 
 def unreadable_values(facts: pd.DataFrame, languages: Mapping[str, str]) -> list[str]:
-    """Return a line per fact whose value and unit cannot be read back from its locator."""
+    """Return a line per fact whose value and unit cannot be read back from its locator.
+
+    A figure the text does not write but implies (``value_basis`` inferred: a rank from an
+    order, "après l'Allemagne") has nothing to read back; its locator must still occur in
+    the text (:func:`missing_locators`) and its note say why (the package rules).
+    """
     lines = []
     for fact in facts.itertuples():
+        if getattr(fact, "value_basis", None) == "inferred":
+            continue
         reason = explain_value(
             str(fact.locator), languages[str(fact.source_id)], float(fact.value), str(fact.unit)
         )

@@ -82,6 +82,7 @@ FACT_COLUMNS = [
     "words_fr",
     "words_en",
     "cited_source",
+    "value_basis",
 ]
 
 #: Words just before a figure that qualify it, per qualifier of facts.csv (``exact`` when

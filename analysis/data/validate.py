@@ -60,6 +60,7 @@ __all__ = [
     "check_fact_periods",
     "check_fact_units",
     "check_fact_values",
+    "check_inferred_values",
     "check_formula_text",
     "check_ids_match_sources",
     "check_locator_length",
@@ -673,6 +674,27 @@ def check_fact_periods(facts: pd.DataFrame) -> list[Problem]:
     return sorted(problems, key=lambda p: p.row or 0)
 
 
+def check_inferred_values(facts: pd.DataFrame) -> list[Problem]:
+    """A figure the text does not write (``value_basis`` inferred) says in its note why.
+
+    Its locator cannot show the figure, so the note is the only trace of the reasoning.
+    """
+    if "value_basis" not in facts.columns:
+        return []  # a missing column is reported by frictionless
+    inferred = _text(facts, "value_basis") == "inferred"
+    no_note = inferred & (_text(facts, "note") == "")
+    return [
+        Problem(
+            FACTS,
+            i + 2,
+            "note",
+            "inferred-needs-note",
+            "value_basis is inferred but the note is empty: say how the text implies the figure",
+        )
+        for i in _flagged(no_note)
+    ]
+
+
 def share_tolerance(assumptions: pd.DataFrame) -> float | None:
     """Return the share-sum tolerance of assumptions.csv, or ``None`` when it is not there."""
     rows = assumptions[_text(assumptions, "assumption_id") == SHARE_TOLERANCE_ID]
@@ -887,6 +909,7 @@ RULES: list[tuple[tuple[str, ...], Callable[[Tables], list[Problem]]]] = [
     (("facts",), lambda t: check_fact_values(t["facts"])),
     (("facts", "metrics"), lambda t: check_fact_units(t["facts"], t["metrics"])),
     (("facts",), lambda t: check_fact_periods(t["facts"])),
+    (("facts",), lambda t: check_inferred_values(t["facts"])),
     (("facts", "assumptions"), _rule_share_sums),
     (("facts",), lambda t: check_duplicate_locators(t["facts"])),
     (

@@ -8,16 +8,35 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
-from analysis.compute.indicators import Indicator, indicator_frame
+from analysis.compute.indicators import (
+    INFERRED,
+    STATED,
+    STATED_WORDS,
+    Indicator,
+    indicator_frame,
+)
 from analysis.present import formatting
-from analysis.present.blocks import Blocks, DefinitionList, Run, Table, TrackedFacts
+from analysis.present.audit_blocks import verdict_legend
+from analysis.present.blocks import (
+    Blocks,
+    DefinitionList,
+    Equation,
+    Formula,
+    MathSym,
+    Paragraph,
+    Run,
+    Table,
+    TrackedFacts,
+)
 from analysis.present.display import attachment_bundle
 from analysis.present.document import Document
+from analysis.present.formulas import formula
 from analysis.present.messages import t
 
 __all__ = [
@@ -49,10 +68,11 @@ INDICATOR_COLUMNS = ["key", "label", "text", "value", "unit", "bound", "period",
 
 
 def methodology(doc: Document, stated: Mapping[str, Indicator] | None = None) -> Blocks:
-    """The methodology appendix: how to read the figures, then every indicator shown.
+    """The methodology appendix: reading, formulas, verdicts, indicators, parameters.
 
-    Each indicator comes with its definition, formula and value; each scenario parameter
-    and assumption with its rationale and the value used.
+    Figures taken as stated are named in one sentence; each computed indicator comes with
+    its definition, formula (in mathematical notation) and value; each scenario parameter
+    and assumption with its label, rationale and the value used.
 
     Args:
         doc: the report.
@@ -62,48 +82,36 @@ def methodology(doc: Document, stated: Mapping[str, Indicator] | None = None) ->
     lang = doc.lang
     out: list[Any] = [doc.section("methodology", appendix=True)]
     out.append(doc.section("method_reading", 2))
-    out.append(
-        doc.para(
-            "report.method.bounds",
-            "report.method.one_qualifier",
-            "report.method.rounding",
-            "report.method.words",
-        )
-    )
+    out.append(doc.para("report.method.bounds", "report.method.one_qualifier"))
+    out.append(_equation(doc, "precision"))
+    out.append(_equation(doc, "bound_division"))
+    out.append(doc.para("report.method.rounding", "report.method.words"))
     out.append(doc.para("report.method.selection"))
-    if doc.indicators:
-        out.append(doc.section("method_indicators", 2))
-        frame = indicator_frame(doc.indicators, lang)
-        seen: dict[str, None] = {}
-        rows = []
-        for ind, (_, r) in zip(doc.indicators, frame.iterrows(), strict=True):
-            marker = r["label"]  # the first value shown is the edition's
-            if marker in seen:
-                continue
-            seen[marker] = None
-            rows.append(
-                [
-                    (Run(str(r["label"])), Run(" "), Run(str(r["definition"]), "small")),
-                    str(r["formula"]),
-                    ind.text(lang),
-                ]
-            )
-        headers = [
-            (t("report.col.indicator_definition", lang), False),
-            (t("report.col.formula", lang), False),
-            (t("report.col.value_used", lang), True),
-        ]
-        out.append(
-            doc.block_table(
-                t("report.caption.method_indicators", lang),
-                headers,
-                rows,
-                (),
-                "methods",
-                source="",
-                widths=(50, 32, 18),
-            )
+    keys = {ind.key for ind in doc.indicators}
+    formulas = [
+        name
+        for name, shown in (
+            ("cagr", any(k.startswith("market.") or k.endswith("annual_rate") for k in keys)),
+            ("share", "funding.public_share" in keys),
         )
+        if shown
+    ]
+    per_job = _per_job(doc)
+    if formulas or per_job is not None:
+        out.append(doc.section("method_formulas", 2))
+        out += [_equation(doc, name) for name in formulas]
+        if per_job is not None:
+            out.append(per_job)
+    if doc.claims is not None:
+        out.append(doc.section("method_verdicts", 2))
+        if doc.verdicts_defined:  # the report's body already lists them with the findings
+            out.append(doc.para("report.method.verdicts", "report.method.verdicts_above"))
+        else:
+            out.append(doc.para("report.method.verdicts"))
+            out.append(verdict_legend(doc))
+        out.append(_equation(doc, "tolerance"))
+    if doc.indicators:
+        out += _indicator_blocks(doc)
     params = _parameter_rows(doc, stated or {})
     if params:
         out.append(doc.section("method_parameters", 2))
@@ -124,6 +132,127 @@ def methodology(doc: Document, stated: Mapping[str, Indicator] | None = None) ->
             )
         )
     return Blocks(out)
+
+
+def _equation(doc: Document, name: str) -> Equation:
+    """A general formula of the methodology and the sentence under it.
+
+    The formula is ``report.method.formula.<name>``; the sentence ``report.method.where.<name>``,
+    whose symbols between ⟨ and ⟩ are set as formulas.
+    """
+    where = doc.t(f"report.method.where.{name}", tolerance=_tolerance(doc))
+    return Equation(formula(doc.t(f"report.method.formula.{name}")), _with_formulas(where))
+
+
+#: A formula inside a sentence of the catalogue: ``⟨V_end⟩``, ``⟨100% − public share⟩``.
+_SYMBOL = re.compile("\u27e8(.+?)\u27e9")
+
+
+def _with_formulas(text: str) -> tuple[Run | Formula, ...]:
+    """A sentence as inline pieces, its parts between ⟨ and ⟩ set as formulas."""
+    parts = _SYMBOL.split(text)
+    return tuple(formula(part) if i % 2 else Run(part) for i, part in enumerate(parts) if part)
+
+
+def _tolerance(doc: Document) -> str:
+    """The CAGR check tolerance in words, label and value (``the CAGR check tolerance (1 pp)``)."""
+    table = doc.ds.assumptions
+    row = table[table["assumption_id"].astype(str) == "cagr_tolerance"].iloc[0]
+    value = doc.parameters.get("cagr_tolerance")
+    return t(
+        "report.method.tolerance",
+        doc.lang,
+        label=formatting.in_sentence(str(row[f"label_{doc.lang}"])),
+        value=doc.param_value("cagr_tolerance", float(row["value"]) if value is None else value),
+    )
+
+
+def _per_job(doc: Document) -> Paragraph | None:
+    """What the budget per projected job divides, over which horizon; None when not shown."""
+    shown: dict[str, Indicator] = {}
+    for ind in doc.indicators:  # the first value shown is the edition's (then scenarios)
+        shown.setdefault(ind.key, ind)
+    needed = ("jobs.funding_per_job", "funding.budget", "funding.duration", "jobs.projected_total")
+    if not all(key in shown for key in needed):
+        return None
+    per_job, budget, duration, jobs = (shown[key] for key in needed)
+    keys = ["report.method.per_job"]
+    public = shown.get("jobs.public_funding_per_job"), shown.get("funding.public_amount")
+    if None not in public:  # the public part per job, divided the same way
+        keys.append("report.method.per_job_public")
+    return doc.para(
+        *keys,
+        label=per_job.label_text(doc.lang),
+        value=per_job,
+        budget=budget,
+        duration=duration,
+        jobs=jobs,
+        horizon=jobs.period_text(doc.lang),
+        public_label=public[0].label_text(doc.lang) if public[0] else "",
+        public_value=public[0],
+        public=public[1],
+    )
+
+
+def _indicator_blocks(doc: Document) -> list[Any]:
+    """The indicators: those taken as stated in a sentence or two, the computed in a table."""
+    lang = doc.lang
+    frame = indicator_frame(doc.indicators, lang)
+    seen: dict[str, None] = {}
+    as_stated: list[str] = []
+    implied: list[str] = []
+    in_words: list[str] = []
+    rows = []
+    for ind, (_, r) in zip(doc.indicators, frame.iterrows(), strict=True):
+        marker = r["label"]  # the first value shown is the edition's
+        if marker in seen:
+            continue
+        seen[marker] = None
+        label = str(r["label"])
+        if ind.formula == STATED:
+            item = t("report.method.stated_item", lang, label=label, value=ind.text(lang))
+            as_stated.append(item)
+            continue
+        if ind.formula == INFERRED:
+            implied.append(t("report.method.stated_item", lang, label=label, value=ind.text(lang)))
+            continue
+        if ind.formula == STATED_WORDS:
+            value = formatting.fmt_quantity(ind.quantity, ind.unit, lang, 2)
+            words = ind.text(lang)
+            item = t("report.method.words_item", lang, label=label, words=words, value=value)
+            in_words.append(item)
+            continue
+        expr = formula(str(r["formula"]), display=True)
+        if isinstance(expr.expr, MathSym):  # a scenario input: the parameters table gives it
+            continue
+        definition = Run(str(r["definition"]), "small")
+        rows.append([(Run(label), Run(" "), definition), expr, ind.text(lang)])
+    out: list[Any] = [doc.section("method_indicators", 2)]
+    separator = t("report.method.item_separator", lang)
+    if as_stated:
+        out.append(doc.para("report.method.stated", items=separator.join(as_stated)))
+    if implied:
+        out.append(doc.para("report.method.implied", items=separator.join(implied)))
+    if in_words:
+        out.append(doc.para("report.method.stated_words", items=separator.join(in_words)))
+    if rows:
+        headers = [
+            (t("report.col.indicator_definition", lang), False),
+            (t("report.col.formula", lang), False),
+            (t("report.col.value_used", lang), True),
+        ]
+        out.append(
+            doc.block_table(
+                t("report.caption.method_indicators", lang),
+                headers,
+                rows,
+                (),
+                "methods",
+                source="",
+                widths=(50, 32, 18),
+            )
+        )
+    return out
 
 
 def _parameter_rows(doc: Document, stated: Mapping[str, Indicator]) -> list[list[object]]:
@@ -152,7 +281,7 @@ def _parameter_rows(doc: Document, stated: Mapping[str, Indicator]) -> list[list
             used = t("report.param.default_stated", lang, value=stated[name].text(lang))
         else:
             used = t("report.param.given", lang, value=doc.param_value(name, value))
-        rows.append([(Run(label), Run(" "), Run(name, "code")), rationale, used])
+        rows.append([label, rationale, used])
     return rows
 
 
@@ -169,8 +298,9 @@ def data_appendix(doc: Document) -> Blocks:
         r = doc.fact(fid)
         sid = str(r["source_id"])
         src = doc.source(sid)
+        inferred = str(r.get("value_basis") or "") == "inferred"
         statement = t(
-            "report.data.statement",
+            "report.data.statement_inferred" if inferred else "report.data.statement",
             lang,
             metric=doc.metric_label(str(r["metric"])),
             subject=doc.subject_label(str(r["subject"])),
@@ -290,7 +420,7 @@ def _sources_table(doc: Document) -> Table:
 def glossary(doc: Document) -> Blocks:
     """The terms a reader may not know, in the document's language."""
     items = tuple(
-        (t(f"glossary.{term}.term", doc.lang), t(f"glossary.{term}.text", doc.lang))
+        (t(f"glossary.{term}.term", doc.lang), _with_formulas(t(f"glossary.{term}.text", doc.lang)))
         for term in GLOSSARY
     )
     return doc.section("glossary", appendix=True) + DefinitionList(items, style="glossary")

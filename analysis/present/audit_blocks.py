@@ -43,7 +43,8 @@ def verdict(doc: Document, name: str) -> Badge:
 
 
 def verdict_legend(doc: Document) -> DefinitionList:
-    """What each verdict means, with its badge."""
+    """What each verdict means, with its badge (recorded on ``doc`` as shown)."""
+    doc.verdicts_defined = True
     items = tuple(
         ((verdict(doc, v),), t(f"verdict.definition.{v.replace(' ', '_')}", doc.lang))
         for v in VERDICTS

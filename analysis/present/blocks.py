@@ -31,12 +31,23 @@ __all__ = [
     "Block",
     "Blocks",
     "Break",
+    "Colophon",
     "Column",
     "DefinitionList",
+    "Equation",
     "Figure",
+    "Formula",
     "Heading",
     "Inline",
+    "MathAbs",
+    "MathFrac",
+    "MathNum",
+    "MathOp",
+    "MathParen",
+    "MathPow",
+    "MathSym",
     "KeyFigures",
+    "MathNode",
     "Paragraph",
     "Run",
     "Table",
@@ -108,18 +119,116 @@ class Break:
     """A line break inside a cell (between the passages of a locator list)."""
 
 
-Inline = Run | Badge | Break
+# Mathematical notation: a formula is a tree of these nodes, which the templates write as
+# MathML (HTML) and Typst math (PDF); words in a formula stay words ("projected jobs").
+
+
+@dataclass(frozen=True)
+class MathSym:
+    """A quantity: one letter (a variable, set in italics) or words, with a subscript."""
+
+    kind: ClassVar[str] = "sym"
+    text: str
+    sub: str = ""
+
+    @property
+    def variable(self) -> bool:
+        """Whether the symbol is a single letter (a variable) rather than words."""
+        return len(self.text) == 1 and self.text.isalpha()
+
+
+@dataclass(frozen=True)
+class MathNum:
+    """A number as written (``1``, ``100%``)."""
+
+    kind: ClassVar[str] = "num"
+    text: str
+
+
+#: Operators a :class:`MathOp` may carry, as printed.
+MATH_OPERATORS = frozenset({"+", "\u2212", "\u00d7", "=", "<", ">", "\u2264", "\u2265"})
+
+
+@dataclass(frozen=True)
+class MathOp:
+    """Two terms joined by an infix operator (``+``, ``−``, ``×``, ``=``, ``<``, ``≤``...)."""
+
+    kind: ClassVar[str] = "op"
+    op: str
+    left: MathNode
+    right: MathNode
+
+    def __post_init__(self) -> None:
+        if self.op not in MATH_OPERATORS:
+            raise ValueError(f"op must be one of {sorted(MATH_OPERATORS)}, got {self.op!r}")
+
+
+@dataclass(frozen=True)
+class MathFrac:
+    """A fraction: numerator over denominator, or on one line with a slash (in an exponent)."""
+
+    kind: ClassVar[str] = "frac"
+    num: MathNode
+    den: MathNode
+    slash: bool = False
+
+
+@dataclass(frozen=True)
+class MathPow:
+    """A power: base with a superscript exponent."""
+
+    kind: ClassVar[str] = "pow"
+    base: MathNode
+    exp: MathNode
+
+
+@dataclass(frozen=True)
+class MathParen:
+    """A term in parentheses."""
+
+    kind: ClassVar[str] = "paren"
+    inner: MathNode
+
+
+@dataclass(frozen=True)
+class MathAbs:
+    """An absolute value: a term between vertical bars."""
+
+    kind: ClassVar[str] = "abs"
+    inner: MathNode
+
+
+MathNode = MathSym | MathNum | MathOp | MathFrac | MathPow | MathParen | MathAbs
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula set in mathematical notation, inline (in a sentence or a table cell).
+
+    Attributes:
+        expr: the formula's tree.
+        text: the formula written in words and plain symbols, which assistive technology
+            reads (``Budget ÷ projected jobs``).
+        display: fractions and powers at full size (a table cell), not at a line's height.
+    """
+
+    expr: MathNode
+    text: str
+    display: bool = False
+
+
+Inline = Run | Badge | Break | Formula
 
 
 def _inlines(value: object) -> tuple[Inline, ...]:
     """Normalise a cell or a paragraph's content to a tuple of inline pieces."""
-    if isinstance(value, Run | Badge | Break):
+    if isinstance(value, Run | Badge | Break | Formula):
         return (value,)
     if isinstance(value, str):
         return (Run(value),)
     if isinstance(value, Iterable):
         return tuple(piece for item in value for piece in _inlines(item))
-    raise TypeError(f"inline content must be text, Run, Badge or Break, got {value!r}")
+    raise TypeError(f"inline content must be text, Run, Badge, Break or Formula, got {value!r}")
 
 
 # --------------------------------------------------------------------------------------
@@ -183,15 +292,31 @@ class Blocks(tuple):
 
 @dataclass(frozen=True)
 class TitleBlock(Block):
-    """The report's title, subtitle and particulars (period, data date, scenario...)."""
+    """The report's title, subtitle and particulars (publisher, edition, sources' period).
+
+    A scenario edition's ``scenario`` mark is shown under the title, and on every page of
+    the PDF.
+    """
 
     kind: ClassVar[str] = "title_block"
     kicker: str
     title: str
     subtitle: str
     meta: tuple[tuple[str, str], ...] = ()
-    #: The scenario in words when the edition departs from the stated figures, else "".
+    #: The scenario's mark when the edition departs from the stated figures, else "".
     scenario: str = ""
+
+
+@dataclass(frozen=True)
+class Colophon(Block):
+    """The edition's particulars at the end of the report (publisher, data, language).
+
+    The HTML page shows it as its footer; the PDF as the last block of the last page.
+    """
+
+    kind: ClassVar[str] = "colophon"
+    heading: str
+    items: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -328,6 +453,18 @@ class DefinitionList(Block):
 
 
 @dataclass(frozen=True)
+class Equation(Block):
+    """A formula set on its own line, then what its symbols stand for (``where ...``)."""
+
+    kind: ClassVar[str] = "equation"
+    formula: Formula
+    where: tuple[Inline, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "where", _inlines(self.where))
+
+
+@dataclass(frozen=True)
 class TrackedFacts(Block):
     """Every fact the report used (read by tests and tools; shows nothing)."""
 
@@ -388,6 +525,7 @@ def environment(fmt: str) -> jinja2.Environment:
     env.tests["run"] = lambda x: isinstance(x, Run)
     env.tests["badge"] = lambda x: isinstance(x, Badge)
     env.tests["break"] = lambda x: isinstance(x, Break)
+    env.tests["formula"] = lambda x: isinstance(x, Formula)
     return env
 
 

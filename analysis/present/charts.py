@@ -4,13 +4,17 @@ Functions here only draw: they take numbers and labels already formatted for the
 language and return a :class:`Chart` (deterministic SVG text plus alt text). Choosing the
 numbers and writing the labels is done by :mod:`analysis.figures`.
 
-Every chart labels its data directly (values on or beside the bars, names at the end of the
-lines) rather than through a legend, and formats its axis ticks with the ``value_format``
-it is given, so that French charts read ``6 000`` and English ones ``6,000``.
+Every chart labels its values directly (on or beside the bars, beside the points, placed
+where they cover no line, marker or other label); a key names the series when colours
+alone tell them apart (the clusters, the kinds of events, the market's paths). Axis ticks
+are formatted with the ``value_format`` each chart is given, so that French charts read
+``6 000`` and English ones ``6,000``. Texts stay texts in the SVG (DejaVu Sans, the font
+that comes with matplotlib), so that they can be searched and read aloud.
 """
 
 import functools
 import io
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,7 +43,7 @@ matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import dates as mdates  # noqa: E402
 from matplotlib import ticker  # noqa: E402
-from matplotlib.transforms import blended_transform_factory  # noqa: E402
+from matplotlib.transforms import Bbox, blended_transform_factory  # noqa: E402
 
 STYLE = Path(__file__).with_name("report.mplstyle")
 #: The style's settings, read once: each chart applies them only while it draws, so drawing
@@ -297,8 +301,8 @@ def grouped_bars(
         panels: the category labels of each panel (left to right); categories of very
             different sizes go in different panels so small counts stay visible.
         series: ``(series name, {category: value or None when not stated}, value formatter,
-            colour)``; each series' name is written above its first bar (no legend).
-        ylabel: axis label of the first panel, with its unit.
+            colour)``; a key above the panels names each series by its colour.
+        ylabel: axis label of every panel (each has its own scale), with its unit.
         missing_label: label drawn, upright, where a value is not stated.
         chart_id: stable id for the SVG.
         alt: text alternative.
@@ -315,7 +319,8 @@ def grouped_bars(
     n = len(series)
     width = 0.8 / n
     missing = []  # (axes, text) of the "not stated" labels
-    for p, (ax, categories) in enumerate(zip(axes, panels, strict=True)):
+    keyed: dict[str, object] = {}  # one bar of each series, for the key
+    for ax, categories in zip(axes, panels, strict=True):
         values = [
             v for _, vals, _, _ in series for c in categories if (v := vals.get(c)) is not None
         ]
@@ -330,12 +335,11 @@ def grouped_bars(
                                      fontsize=7, color=GREY))
                     )  # fmt: skip
                     continue
-                ax.bar(x, value, width=width * 0.92, color=colour)
-                label = fmt(value)
-                if p == 0 and i == 0:  # the series' name, above its first bar
-                    label = f"{name}\n{label}"
+                bar = ax.bar(x, value, width=width * 0.92, color=colour, label=name)
+                if name not in keyed:
+                    keyed[name] = bar
                 ax.annotate(
-                    label,
+                    fmt(value),
                     (x, value),
                     xytext=(0, 2),
                     textcoords="offset points",
@@ -352,7 +356,17 @@ def grouped_bars(
         ax.set_ylim(0, top * 1.3)
         ax.grid(axis="y")
         _tick_format(ax.yaxis, value_format or series[0][2])
-    axes[0].set_ylabel(ylabel)
+        ax.set_ylabel(ylabel)  # each panel has its own scale
+    fig.legend(
+        list(keyed.values()),
+        list(keyed),
+        loc="outside upper center",
+        ncols=len(keyed),
+        handlelength=1.2,
+        handleheight=1.0,
+        columnspacing=1.6,
+        fontsize=8,
+    )
     fig.get_layout_engine().set(wspace=0.08)
     # "Not stated" labels wider than a bar are all set upright, once the layout is known.
     _layout(fig)
@@ -362,94 +376,229 @@ def grouped_bars(
     return _render(fig, chart_id, alt)
 
 
+#: Where a point's label may go: the direction from its anchor (x and y factors of the
+#: distance, in points), with its horizontal and vertical alignment. Each direction is tried
+#: at each of :data:`_DISTANCES` before the next.
+_PLACES = {
+    "right": (1.4, 0, "left", "center"),
+    "right_up": (1.4, 0.5, "left", "bottom"),
+    "right_down": (1.4, -0.5, "left", "top"),
+    "above": (0, 1, "center", "bottom"),
+    "above_right": (1, 1, "left", "bottom"),
+    "up_right": (0.3, 1, "left", "bottom"),
+    "above_left": (-1, 1, "right", "bottom"),
+    "left": (-1.4, 0, "right", "center"),
+    "below_right": (1, -1, "left", "top"),
+    "below": (0, -1, "center", "top"),
+    "below_left": (-1, -1, "right", "top"),
+}
+_DISTANCES = (6.0, 12.0, 20.0)
+
+
+def _samples(ax, xs: Sequence[float], ys: Sequence[float], step_px: float = 2.0):
+    """Points every ``step_px`` pixels along a polyline given in data coordinates."""
+    pts = ax.transData.transform(list(zip(xs, ys, strict=True)))
+    out = [tuple(pts[0])]
+    for (x0, y0), (x1, y1) in zip(pts[:-1], pts[1:], strict=True):
+        n = max(1, int(math.hypot(x1 - x0, y1 - y0) / step_px))
+        out += [(x0 + (x1 - x0) * k / n, y0 + (y1 - y0) * k / n) for k in range(1, n + 1)]
+    return out
+
+
+def _place(fig, ax, labels, obstacles, boxes) -> list:
+    """Write each label, in turn, at the first of its places that is free.
+
+    A place is free when the label's box lies inside the axes and, with a margin,
+    holds none of the ``obstacles`` and overlaps none of ``boxes``. A label with
+    no free place goes where it covers least (outside the axes counting most, then other
+    labels, then points of lines).
+
+    Args:
+        fig: the figure, laid out.
+        ax: the axes the labels are written in.
+        labels: ``(anchors, text, colour, first)``: the data points the label may be
+            written beside (a marker, the ends of its whisker), the text, its colour and the
+            direction of :data:`_PLACES` tried first (None: their order).
+        obstacles: display points the labels must not cover (along lines and whiskers,
+            around markers).
+        boxes: display boxes the labels must not overlap (the key); each label's box is
+            added once it is written.
+
+    Returns:
+        The labels' boxes, in the order of ``labels``.
+    """
+    frame = ax.get_window_extent().frozen()
+    placed = []
+    for anchors, label, colour, first in labels:
+        order = [first] if first else []
+        order += [name for name in _PLACES if name != first]
+        places = [
+            (sx * d, sy * d, ha, va)
+            for name in order
+            for d in _DISTANCES
+            for sx, sy, ha, va in [_PLACES[name]]
+        ]
+        text = ax.annotate(label, anchors[0], (0, 0), textcoords="offset points", fontsize=7.5,
+                           color=colour, linespacing=1.2, annotation_clip=False)  # fmt: skip
+        text.set_in_layout(False)
+        best = None
+        for anchor in anchors:
+            for dx, dy, ha, va in places:
+                text.xy, text.xyann = anchor, (dx, dy)
+                text.set(ha=ha, va=va)
+                box = text.get_window_extent()
+                outside = not (
+                    box.x0 >= frame.x0
+                    and box.x1 <= frame.x1
+                    and box.y0 >= frame.y0
+                    and box.y1 <= frame.y1
+                )
+                # Margins: 4 pixels, and 6 % of the width on the side the text runs to, as
+                # a PDF or browser may set it a little wider than matplotlib measures it.
+                more = {"left": (0, 0.06), "right": (0.06, 0), "center": (0.03, 0.03)}[ha]
+                box = Bbox.from_extents(
+                    box.x0 - more[0] * box.width,
+                    box.y0,
+                    box.x1 + more[1] * box.width,
+                    box.y1,
+                ).padded(4)
+                cost = (
+                    10_000 * outside
+                    + 100 * sum(box.overlaps(b) for b in boxes)
+                    + sum(box.contains(x, y) for x, y in obstacles)
+                )
+                if best is None or cost < best[0]:
+                    best = (cost, anchor, dx, dy, ha, va)
+                if cost == 0:
+                    break
+            if best is not None and best[0] == 0:
+                break
+        assert best is not None
+        _, anchor, dx, dy, ha, va = best
+        text.xy, text.xyann = anchor, (dx, dy)
+        text.set(ha=ha, va=va)
+        box = text.get_window_extent()  # the text alone: measured before its leader
+        if math.hypot(dx, dy) > 3 * _DISTANCES[0]:  # far from its point: a leader line
+            text.remove()
+            text = ax.annotate(label, anchor, (dx, dy), textcoords="offset points",
+                               fontsize=7.5, color=colour, linespacing=1.2, ha=ha, va=va,
+                               annotation_clip=False,
+                               arrowprops={"arrowstyle": "-", "color": GREY, "lw": 0.5,
+                                           "shrinkA": 1, "shrinkB": 4, "relpos": (
+                                               {"left": 0, "center": 0.5, "right": 1}[ha],
+                                               {"bottom": 0, "center": 0.5, "top": 1}[va])},
+                               )  # fmt: skip
+            text.set_in_layout(False)
+        boxes.append(box)
+        placed.append(box)
+    return placed
+
+
 @_styled
 def trajectory(
-    stated: Sequence[tuple[int, float, str]],
-    paths: Sequence[tuple[Sequence[int], Sequence[float], str, str, str]],
+    paths: Sequence[tuple[Sequence[int], Sequence[float], str, str, object]],
     *,
+    stated: Sequence[tuple[int, float, tuple[float, float], str]],
+    stated_key: str,
     ylabel: str,
     chart_id: str,
     alt: str,
     years: tuple[int, int],
     value_format: Formatter,
     implied: Sequence[tuple[int, float, str]] = (),
+    implied_key: str = "",
+    ends: Sequence[tuple[int, float, str, str]] = (),
+    gap: tuple[int, int, str] | None = None,
 ) -> Chart:
-    """Market sizes on a log scale: stated points plus growth paths labelled at their end.
+    """Sizes over the years on a linear scale: growth paths, stated and computed points.
+
+    The key, inside the plot at its top left, names the paths, the shaded gap between two
+    of them and the two kinds of points; each point's value is written beside it, at the
+    first place that covers no line, whisker, marker, key or other label (labels of the last
+    year first get room on the right of the axis).
 
     Args:
-        stated: ``(year, value, label)`` of stated points (filled dots, label above left).
-        paths: ``(years, values, label, colour, linestyle)`` of computed paths; their end
-            labels are stacked from the highest end down so that close paths stay readable,
-            and the axis is widened to hold them.
+        paths: ``(years, values, key label, colour, linestyle)`` of computed paths.
+        stated: ``(year, value, (low, high), label)`` of stated sizes (filled dots); the
+            whisker spans the values the stated precision allows ("about").
+        stated_key: key entry of the stated sizes.
         ylabel: axis label, with its unit.
         chart_id: stable id for the SVG.
         alt: text alternative.
         years: first and last year of the x axis.
         value_format: formats tick values for the report's language.
-        implied: ``(year, value, label)`` of computed points (hollow dots, label below
-            right).
+        implied: ``(year, value, label)`` of computed points (hollow dots).
+        implied_key: key entry of the computed points.
+        ends: ``(year, value, label, colour)``: values of paths, labelled without a marker.
+        gap: ``(path, path, key label)``: the area between two paths (indices in
+            ``paths``) is shaded over the years they share.
     """
-    fig, ax = _figure(6.4, 3.4)
-    ends = sorted(range(len(paths)), key=lambda k: paths[k][1][-1], reverse=True)
-    anchors = []
-    below = 0.0  # points already used under the highest path's end
-    for rank, k in enumerate(ends):
-        xs, ys, label, colour, style = paths[k]
-        ax.plot(xs, ys, color=colour, linestyle=style)
-        lines = label.count("\n") + 1
-        if rank == 0:
-            offset, va = 2.0, "bottom"
-        else:
-            offset, va = -2.0 - below, "top"
-            below += lines * 9.5 + 3
-        text = ax.annotate(
-            label,
-            (xs[-1], ys[-1]),
-            xytext=(6, offset),
-            textcoords="offset points",
-            color=colour,
-            fontsize=7.5,
-            va=va,
-            linespacing=1.2,
-        )
-        anchors.append((xs[-1], text))
-    for year, value, label in stated:
-        ax.plot([year], [value], "o", color=INK, markersize=5, zorder=3)
-        ax.annotate(
-            label,
-            (year, value),
-            xytext=(-6, 5),
-            textcoords="offset points",
-            ha="right",
-            fontsize=7.5,
-            color=INK,
-        )
-    for year, value, label in implied:
-        ax.plot([year], [value], "o", mfc="white", mec=INK, markersize=5, zorder=3)
-        ax.annotate(
-            label,
-            (year, value),
-            xytext=(6, -4),
-            textcoords="offset points",
-            ha="left",
-            va="top",
-            fontsize=7.5,
-            color=INK,
-            linespacing=1.2,
-        )
-    ax.set_yscale("log")
-    values = [v for _, vs, _, _, _ in paths for v in vs] + [v for _, v, _ in (*stated, *implied)]
-    ax.set_ylim(min(values) / 1.8, max(values) * 1.8)
+    fig, ax = _figure(6.4, 3.6)
+    # The SVG is written at 72 dpi: measured at the same, texts and lines agree.
+    fig.set_dpi(72)
+    handles, names = [], []
+    for xs, ys, key, colour, style in paths:
+        (line,) = ax.plot(xs, ys, color=colour, linestyle=style, zorder=2)
+        handles.append(line)
+        names.append(key)
+    if gap is not None:
+        (xa, ya, _, colour, _), (xb, yb, _, _, _) = paths[gap[0]], paths[gap[1]]
+        shared = sorted(set(xa) & set(xb))
+        lower = [yb[list(xb).index(x)] for x in shared]
+        upper = [ya[list(xa).index(x)] for x in shared]
+        patch = ax.fill_between(shared, lower, upper, color=colour, alpha=0.3, lw=0, zorder=1)
+        handles.append(patch)
+        names.append(gap[2])
+    for year, value, (low, high), _ in stated:
+        bars = ax.errorbar([year], [value], yerr=[[value - low], [high - value]], fmt="o",
+                           color=INK, markersize=5, capsize=3, elinewidth=1, zorder=4)  # fmt: skip
+    if stated:
+        handles.append(bars)
+        names.append(stated_key)
+    for year, value, _ in implied:
+        (dot,) = ax.plot([year], [value], "o", mfc="white", mec=INK, markersize=5, zorder=4)
+    if implied:
+        handles.append(dot)
+        names.append(implied_key)
+    top = max([v for _, vs, _, _, _ in paths for v in vs] + [h for _, _, (_, h), _ in stated])
+    ax.set_ylim(0, top * 1.22)
     ax.set_xlim(years[0] - 0.6, years[1] + 0.6)
-    marks = sorted({years[0], years[1], *(y for y, _, _ in stated), *(y for y, _, _ in implied)})
+    marks = sorted({years[0], years[1], *(y for y, *_ in stated), *(y for y, *_ in implied)})
     ax.set_xticks(range(years[0], years[1] + 1), minor=True)
     ax.set_xticks(marks, [str(y) for y in marks])
-    ax.yaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
-    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: value_format(v)))
-    ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+    _tick_format(ax.yaxis, value_format)
     ax.set_ylabel(ylabel)
-    ax.grid(axis="y", which="major")
-    _fit_right(fig, ax, anchors, pad_px=10)
+    ax.grid(axis="y")
+    key = ax.legend(handles, names, loc="upper left", fontsize=7.5, handlelength=2.2,
+                    borderaxespad=0.3, labelspacing=0.45)  # fmt: skip
+    labels = [([(y, v), (y, h)] if v < h else [(y, v)], text, INK)
+              for y, v, (_, h), text in stated]  # fmt: skip
+    labels += [([(y, v)], text, colour) for y, v, text, colour in ends]
+    labels += [([(y, v)], text, INK) for y, v, text in implied]
+    # The last year's labels right of it, in the order of their values: the highest above
+    # its point, the others below theirs.
+    highest = max((a[0][1] for a, *_ in labels if a[0][0] == years[1]), default=None)
+    labels = [
+        (a, text, colour, None if a[0][0] != years[1] else
+         "right_up" if a[0][1] == highest else "right_down")
+        for a, text, colour in labels
+    ]  # fmt: skip
+    # Room right of the last year for its labels (each as wide as its widest line).
+    last = [ax.text(years[1], 0, text, fontsize=7.5, linespacing=1.2)
+            for (anchors, text, *_) in labels if anchors[0][0] == years[1]]  # fmt: skip
+    _fit_right(fig, ax, [(years[1], t) for t in last], pad_px=1.4 * _DISTANCES[0] + 8)
+    for t in last:
+        t.remove()
+    _layout(fig)
+    obstacles = []
+    for xs, ys, *_ in paths:
+        obstacles += _samples(ax, xs, ys)
+    for year, _, (low, high), _ in stated:
+        obstacles += _samples(ax, [year, year], [low, high])
+    for year, value, *_ in (*stated, *implied):
+        cx, cy = ax.transData.transform((year, value))
+        obstacles += [(cx + dx, cy + dy) for dx in (-4, 0, 4) for dy in (-4, 0, 4)]
+    _place(fig, ax, labels, obstacles, [key.get_window_extent()])
     return _render(fig, chart_id, alt)
 
 
@@ -462,6 +611,7 @@ def timeline(
     start: date,
     end: date,
     groups: Sequence[tuple[str, str]] = (),
+    reported_label: str | None = None,
 ) -> Chart:
     """Events listed one per row, each tied by a leader line to its date on a time axis.
 
@@ -478,21 +628,43 @@ def timeline(
         alt: text alternative.
         start: top end of the time axis.
         end: bottom end of the time axis.
-        groups: ``(name, colour)`` of the colours used, written in one line above the rows.
+        groups: ``(name, colour)`` of the colours used: the key above the rows, each
+            name after a dot drawn as the rows draw theirs.
+        reported_label: the key's name of the hollow dot (events dated by the document
+            that reports them); None leaves it out of the key.
     """
     n = len(events)
-    fig = plt.figure(figsize=(6.4, 0.45 + 0.25 * n + (0.25 if groups else 0)))
+    fig = plt.figure(figsize=(6.4, 1.0))
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))  # fixed: the columns are measured in it
     ax.set_xlim(0, 1)
     ax.axis("off")
+    axis_x, elbow_x, row_x, date_x, gap = 0.075, 0.13, 0.16, 0.18, 0.022
+    # The key first: widths along x do not depend on the figure's height, set after.
+    keys = [(name, colour, colour) for name, colour in groups]
+    if reported_label is not None:
+        keys.append((reported_label, "white", GREY))
+    x, line, placed = date_x, 0, []
+    for name, face, edge in keys:
+        text = ax.text(x + 0.016, 0, name, va="center", fontsize=7.5, color=INK)
+        if x > date_x and x + 0.016 + _width(fig, ax, text) > 0.995:
+            x, line = date_x, line + 1  # no room left on this line: the next one
+            text.set_x(x + 0.016)
+        placed.append((x, line, text, face, edge))
+        x += 0.016 + _width(fig, ax, text) + 0.035
+    lines = line + 1 if keys else 0
+    for x, line, text, face, edge in placed:
+        y = -0.95 - 0.8 * (lines - 1 - line)  # the first line on top
+        text.set_y(y)
+        ax.plot([x], [y], "o", mfc=face, mec=edge, markersize=5.5, mew=1.2)
+    top = -0.55 - 0.8 * lines if keys else -0.8
+    fig.set_size_inches(6.4, 0.25 * (n + 0.6 - top))
     t0, t1 = mdates.date2num(start), mdates.date2num(end)
     lo, hi = -0.5, n - 0.5  # the time axis spans the rows
-    ax.set_ylim(hi + 0.1, -1.4 if groups else lo - 0.3)
+    ax.set_ylim(hi + 0.1, top)
 
     def y_of(when: date) -> float:
         return lo + (mdates.date2num(when) - t0) / (t1 - t0) * (hi - lo)
 
-    axis_x, elbow_x, row_x, date_x, gap = 0.075, 0.13, 0.16, 0.18, 0.022
     ax.plot([axis_x, axis_x], [lo, hi], color="#888888", linewidth=0.8)
     first = start.year + (0 if (start.month, start.day) == (1, 1) else 1)
     for year in range(first, end.year + 1):
@@ -517,17 +689,14 @@ def timeline(
     label_x = date_x + max((_width(fig, ax, d) for d in dates), default=0) + gap
     for row, (_, _, label, detail, _, _) in enumerate(events):
         text = ax.text(label_x, row, label, va="center", fontsize=7.5, color=INK)
-        more = ax.text(label_x, row, f" · {detail}", va="center", fontsize=7.5, color=GREY)
+        # A no-break space: SVG collapses a leading plain space.
+        more = ax.text(
+            label_x, row, f"\u00a0·\u00a0{detail}", va="center", fontsize=7.5, color=GREY
+        )
         for size in (7.5, 7.0, 6.5, 6.0):
             text.set_fontsize(size)
             more.set_fontsize(size)
             more.set_x(label_x + _width(fig, ax, text))
             if more.get_position()[0] + _width(fig, ax, more) <= 0.995:
                 break
-    if groups:
-        x = date_x
-        for name, colour in groups:
-            ax.plot([x], [-0.95], "o", color=colour, markersize=5.5)
-            text = ax.text(x + 0.016, -0.95, name, va="center", fontsize=7.5, color=INK)
-            x += 0.016 + _width(fig, ax, text) + 0.035
     return _render(fig, chart_id, alt)

@@ -36,11 +36,14 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import imprint
+from analysis.compute import indicators
 from analysis.compute.indicators import STATED, Indicator, assumption
 from analysis.data.load import Dataset
 from analysis.parameters import PARAMETERS, parse_date
 from analysis.present import formatting
 from analysis.present.blocks import (
+    Colophon,
     Column,
     Figure,
     Heading,
@@ -55,8 +58,17 @@ from analysis.present.figures import source_line
 from analysis.present.messages import catalogue, check_lang, has, placeholders, t
 
 __all__ = [
+    "STATED_BY_PARAMETER",
     "Document",
 ]
+
+
+#: The stated indicator each scenario parameter replaces (its key).
+STATED_BY_PARAMETER = {
+    "public_share": "funding.public_share",
+    "direct_jobs": "jobs.projected_direct",
+    "indirect_jobs": "jobs.projected_indirect",
+}
 
 
 def _facts_of(item: Any) -> tuple[str, ...]:
@@ -115,11 +127,14 @@ class Document:
         self._events: dict[str, None] = {}
         self._indicators: dict[tuple[str, str], Indicator] = {}
         self._claims: pd.DataFrame | None = None
+        #: Whether the verdicts' legend was shown (the methodology then refers to it).
+        self.verdicts_defined = False
         self._assumptions: dict[str, None] = {}
         self._figures = 0
         self._tables = 0
         self._sources = {str(r["source_id"]): r for _, r in ds.sources.iterrows()}
         self._facts_by_id = {str(r["fact_id"]): r for _, r in ds.facts.iterrows()}
+        self._stated_cache: dict[str, Indicator] | None = None
 
     # -- what the document showed ---------------------------------------------------------
 
@@ -256,7 +271,7 @@ class Document:
 
     def metric_list(self, metrics: Iterable[str]) -> str:
         """Labels of metrics, each once, in the document's language, as one list."""
-        labels = dict.fromkeys(_in_sentence(self.metric_label(str(m))) for m in metrics)
+        labels = dict.fromkeys(formatting.in_sentence(self.metric_label(str(m))) for m in metrics)
         return t("report.list_separator", self.lang).join(labels)
 
     def fact_subject(self, fact_id: str) -> str:
@@ -317,42 +332,78 @@ class Document:
         descriptor = json.loads((self.ds.data_dir / "datapackage.json").read_text("utf-8"))
         return str(descriptor.get("version", ""))
 
-    def title_block(self) -> TitleBlock:
-        """Title, subtitle and the edition's particulars (period, data, language)."""
-        lang = self.lang
+    def sources_period(self) -> str:
+        """The months of the first and last sources: ``February 2021 – May 2024``."""
         dates = sorted(self.ds.sources["pub_date"])
-        first, last = dates[0], dates[-1]
-        period = t(
-            "report.meta.period_value",
-            lang,
-            start=formatting.fmt_date(first, lang, "month"),
-            end=formatting.fmt_date(last, lang, "month"),
-            n=formatting.fmt_number(len(dates), lang),
+        return t(
+            "report.meta.sources_value",
+            self.lang,
+            start=formatting.fmt_date(dates[0], self.lang, "month"),
+            end=formatting.fmt_date(dates[-1], self.lang, "month"),
         )
-        data_date = self.data_date()
-        edition = self.edition_date()
+
+    def publisher(self) -> str:
+        """The reports' publisher (``[tool.biotech-report]`` of ``pyproject.toml``)."""
+        return imprint.publisher(self.lang)
+
+    def title(self) -> str:
+        """The report's title; a scenario edition's says it is a scenario."""
+        title = t(f"report.{self.name}.title", self.lang)
+        if self.scenario():
+            return t("report.scenario.title", self.lang, title=title)
+        return title
+
+    def title_block(self) -> TitleBlock:
+        """Title, subtitle, publisher, edition date and the months the sources cover.
+
+        An edition as of a date says so; a scenario edition carries its mark (the PDF
+        repeats it on every page). The rest of the particulars are in :meth:`colophon`.
+        """
+        lang = self.lang
         rows = [
-            (t("report.meta.period", lang), period),
-            (t("report.meta.data_date", lang), formatting.fmt_date(data_date, lang)),
+            (t("report.meta.publisher", lang), self.publisher()),
+            (t("report.meta.edition", lang), formatting.fmt_date(self.edition_date(), lang)),
+            (t("report.meta.sources", lang), self.sources_period()),
         ]
         as_of = self.as_of()
         if as_of is not None:
             rows.append((t("report.param.as_of.label", lang), formatting.fmt_date(as_of, lang)))
-        elif edition != data_date:
-            rows.append((t("report.meta.edition", lang), formatting.fmt_date(edition, lang)))
+        kicker = f"report.{self.name}.kicker"
+        return TitleBlock(
+            kicker=t(kicker if has(kicker) else "report.kicker", lang),
+            title=self.title(),
+            subtitle=t(f"report.{self.name}.subtitle", lang),
+            meta=tuple(rows),
+            scenario=self.scenario_mark(),
+        )
+
+    def colophon(self) -> Colophon:
+        """The edition's particulars, at the end of the report: publisher, data, language."""
+        lang = self.lang
+        n = len(self.ds.sources)
+        rows = [(t("report.meta.publisher", lang), self.publisher())]
+        contact = imprint.contact(lang)
+        if contact:
+            rows.append((t("report.meta.contact", lang), contact))
         rows += [
+            (t("report.meta.edition", lang), formatting.fmt_date(self.edition_date(), lang)),
+            (
+                t("report.meta.sources", lang),
+                t(
+                    "report.meta.sources_count",
+                    lang,
+                    period=self.sources_period(),
+                    n=formatting.fmt_number(n, lang),
+                ),
+            ),
+            (t("report.meta.data_date", lang), formatting.fmt_date(self.data_date(), lang)),
             (t("report.meta.data_version", lang), self.data_version()),
             (t("report.meta.language", lang), t("report.meta.language_value", lang)),
         ]
         scenario = self.scenario()
         if scenario:
             rows.append((t("report.meta.scenario", lang), scenario))
-        return TitleBlock(
-            kicker=t("report.kicker", lang),
-            title=t(f"report.{self.name}.title", lang),
-            subtitle=t(f"report.{self.name}.subtitle", lang),
-            meta=tuple(rows),
-        )
+        return Colophon(heading=t("report.colophon", lang), items=tuple(rows))
 
     def as_of(self) -> dt.date | None:
         """The date of an edition "as of" a date (``as_of`` parameter), or None."""
@@ -361,8 +412,7 @@ class Document:
 
     def scenario(self) -> str:
         """The scenario parameters given, in words (empty when every figure is as stated)."""
-        # An edition as of a date states the sources' figures: it is no scenario.
-        given = [(k, v) for k, v in self.parameters.items() if v is not None and k != "as_of"]
+        given = self._scenario_parameters()
         if not given:
             return ""
         parts = [
@@ -372,9 +422,81 @@ class Document:
                 name=t(f"report.param.{k}.label", self.lang),
                 value=self.param_value(k, v),
             )
-            for k, v in given
+            for k, v in given.items()
         ]
         return t("report.list_separator", self.lang).join(parts)
+
+    def _scenario_parameters(self) -> dict[str, object]:
+        # An edition as of a date states the sources' figures: it is no scenario.
+        return {k: v for k, v in self.parameters.items() if v is not None and k != "as_of"}
+
+    def scenario_mark(self) -> str:
+        """A scenario edition's mark: each value that differs and the one it replaces.
+
+        ``Scenario: public share of funding 50 % (stated: about 60 %)``; empty for an
+        edition of the stated figures. The PDF repeats it on every page.
+        """
+        given = self._scenario_parameters()
+        if not given:
+            return ""
+        parts = []
+        for name, value in given.items():
+            label = formatting.in_sentence(t(f"report.param.{name}.label", self.lang))
+            stated = self.stated_indicator(name)
+            if stated is not None:
+                parts.append(
+                    t(
+                        "report.scenario.item_stated",
+                        self.lang,
+                        name=label,
+                        value=self.param_value(name, value),
+                        stated=stated.text(self.lang),
+                    )
+                )
+            else:  # an assumption of assumptions.csv
+                parts.append(
+                    t(
+                        "report.scenario.item_data",
+                        self.lang,
+                        name=label,
+                        value=self.param_value(name, value),
+                        data=self.param_value(name, assumption(self.ds, name)),
+                    )
+                )
+        return t(
+            "report.scenario.mark",
+            self.lang,
+            items=t("report.list_separator", self.lang).join(parts),
+        )
+
+    def stated_indicator(self, name: str) -> Indicator | None:
+        """The stated figure a scenario parameter replaces, or None (an assumption)."""
+        if name not in STATED_BY_PARAMETER:
+            return None
+        return self._stated()[STATED_BY_PARAMETER[name]]
+
+    def _stated(self) -> dict[str, Indicator]:
+        """The stated edition's funding and jobs indicators, by key (computed once)."""
+        if self._stated_cache is None:
+            families = (indicators.funding(self.ds), indicators.jobs(self.ds))
+            self._stated_cache = {ind.key: ind for fam in families for ind in fam.indicators}
+        return self._stated_cache
+
+    def scenario_counterpart(self, ind: Indicator) -> Indicator | None:
+        """The stated figure an indicator of a scenario replaces, or None.
+
+        In a scenario edition, an indicator computed from a scenario value differs from
+        the stated edition's indicator of the same key: that one is returned, so that the
+        scenario value is never credited to a source. None when ``ind`` is as stated.
+        """
+        if not any(k in STATED_BY_PARAMETER for k in self._scenario_parameters()):
+            return None
+        stated = self._stated().get(ind.key)
+        if stated is None:
+            return None
+        if stated.text(self.lang) == ind.text(self.lang) and stated.fact_ids == ind.fact_ids:
+            return None
+        return stated
 
     def param_value(self, name: str, value: object) -> str:
         """A parameter's or an assumption's value in words, with its unit."""
@@ -402,13 +524,22 @@ class Document:
         """
         ids = self.use(ind)
         before, number, after = self.tile_parts(ind)
+        stated = self.scenario_counterpart(ind)
+        if stated is None:
+            source = self.source_line(self._originals(ids))
+        else:  # a scenario value: the source states another figure, which the tile gives
+            source = self.t(
+                "summary.tile.source_scenario",
+                stated=stated.text(self.lang),
+                source=self.source_line(self._originals(self.use(*stated.fact_ids))),
+            )
         return Tile(
             number=number,
             before=before,
             after=after,
             unit=self.t(f"summary.tile.{name}", **values),
             meaning=self.t(note_key or f"summary.tile.{name}.note", **values),
-            source=self.source_line(self._originals(ids)),
+            source=source,
             fact_ids=ids,
         )
 
@@ -576,7 +707,8 @@ class Document:
             row = [ind.label_text(lang), ind.text(lang)]
             if with_period:
                 row.append(period or t("report.missing", lang))
-            row.append(t(f"report.nature.{_nature(ind)}", lang))
+            nature = "scenario" if self.scenario_counterpart(ind) else _nature(ind)
+            row.append(t(f"report.nature.{nature}", lang))
             rows.append(row)
         headers = [(t("report.col.indicator", lang), False), (t("report.col.value", lang), True)]
         if with_period:
@@ -585,7 +717,29 @@ class Document:
         widths = (50, 22, 13, 15) if with_period else (58, 24, 18)
         ids = [i for ind in inds for i in ind.fact_ids]
         return self.block_table(
-            self.t(caption_key, **values), headers, rows, ids, "compact", widths=widths
+            self.t(caption_key, **values),
+            headers,
+            rows,
+            ids,
+            "compact",
+            source=self.scenario_source(inds, ids),
+            widths=widths,
+        )
+
+    def scenario_source(self, inds: Sequence[Indicator], fact_ids: Sequence[str]) -> str | None:
+        """The source line of a table that holds scenario values, else None (the usual one).
+
+        It names the scenario values before the sources of the other figures, so that no
+        scenario value reads as a source's.
+        """
+        shown = [ind for ind in inds if self.scenario_counterpart(ind) is not None]
+        if not shown:
+            return None
+        labels = dict.fromkeys(formatting.in_sentence(ind.label_text(self.lang)) for ind in shown)
+        return self.t(
+            "report.source_scenario",
+            labels=t("report.list_separator", self.lang).join(labels),
+            source=self.source_line(self.use(*fact_ids)),
         )
 
     def matrix(
@@ -619,6 +773,7 @@ class Document:
             headers.append((label, True))
         body = []
         ids: list[str] = []
+        shown: list[Indicator] = []
         for label, cells in rows:
             row: list[object] = [label]
             for cell, unit in zip(cells, units, strict=True):
@@ -626,11 +781,19 @@ class Document:
                     row.append(t("report.not_stated", self.lang))
                 elif isinstance(cell, Indicator):
                     ids.extend(cell.fact_ids)
+                    shown.append(cell)
                     row.append(self.number(cell) if unit else self._text(cell))
                 else:
                     row.append(cell)
             body.append(row)
-        return self.block_table(self.t(caption_key, **values), headers, body, ids, "compact")
+        return self.block_table(
+            self.t(caption_key, **values),
+            headers,
+            body,
+            ids,
+            "compact",
+            source=self.scenario_source(shown, ids),
+        )
 
     def _text(self, ind: Indicator) -> str:
         self.use(ind)
@@ -664,6 +827,7 @@ class Document:
         lang = self.lang
         rows = []
         ids: list[str] = []
+        chosen = self.parameters.get("public_share")
         for scenario in scenarios:
             f, j = scenario.funding, scenario.jobs
             shown = [f.public_amount, f.private_amount, j.projected_total, j.public_funding_per_job]
@@ -672,8 +836,11 @@ class Document:
             label = self.number(f.public_share)
             if scenario.share is None:
                 label = t("report.scenario.stated", lang, value=label)
+            elif isinstance(chosen, numbers.Real) and math.isclose(scenario.share, chosen):
+                label = t("report.scenario.this_edition", lang, value=label)
             rows.append([label, *(self.number(ind) for ind in shown)])
-        units = ["percent", "EUR_million", "EUR_million", "jobs", "EUR_thousand"]
+        # A header names its unit, unless the unit is its own word ("Jobs expected (jobs)").
+        units = ["percent", "EUR_million", "EUR_million", None, "EUR_thousand"]
         keys = [
             "report.col.public_share",
             "report.col.public_amount",
@@ -682,10 +849,25 @@ class Document:
             "report.col.public_per_job",
         ]
         headers = [
-            (t("report.with_unit", lang, label=t(k, lang), unit=self.unit(u)), i > 0)
+            (
+                t("report.with_unit", lang, label=t(k, lang), unit=self.unit(u))
+                if u
+                else t(k, lang),
+                i > 0,
+            )
             for i, (k, u) in enumerate(zip(keys, units, strict=True))
         ]
-        return self.block_table(self.t(caption_key), headers, rows, ids, "compact scenarios")
+        # The first column holds the stated share in words ("about 60% (stated)").
+        return self.block_table(
+            self.t(caption_key),
+            headers,
+            rows,
+            ids,
+            "compact scenarios",
+            # Only the stated share's row is the sources': the others are computed.
+            source=self.t("report.source_scenario_rows", source=self.source_line(self.use(*ids))),
+            widths=(24, 19, 19, 17, 21),
+        )
 
     def metric_label(self, metric: str) -> str:
         """The label of a metric (or of ``a+b`` metrics) in the document's language."""
@@ -750,13 +932,6 @@ class Document:
         """Record events as shown (the data appendix lists them)."""
         for event_id in event_ids:
             self._events.setdefault(str(event_id), None)
-
-
-def _in_sentence(label: str) -> str:
-    """A label as it reads inside a sentence: first letter in lower case, unless an acronym."""
-    if len(label) > 1 and label[:2].isupper():
-        return label
-    return label[:1].lower() + label[1:]
 
 
 def _template(key: str, lang: str) -> str:

@@ -46,7 +46,6 @@ __all__ = [
     "Figure",
     "GROUP_COLOURS",
     "KEYS",
-    "TIMELINE_EVENTS",
     "clusters",
     "eu_shares",
     "funding",
@@ -59,13 +58,6 @@ __all__ = [
 
 #: The figures, in the order the reports usually show them.
 KEYS = ("funding", "jobs", "eu_shares", "market", "timeline", "clusters")
-
-#: The events the timeline shows: the most significant of ``events.csv``, each with a short
-#: label ``figure.timeline.event.<id>`` in the catalogue. Left out: events another one
-#: already covers (E14 restates E02 and E03), one-day side events of the 2022 mission
-#: (E09, E10, E15, E20) and production starts outside the ATMP field (E05, E06, E13).
-TIMELINE_EVENTS = ("E01", "E02", "E03", "E04", "E07", "E11", "E08", "E12", "E19", "E16", "E17",
-                   "E18")  # fmt: skip
 
 #: Event kinds grouped for colour (``figure.timeline.group.<group>`` names each group).
 EVENT_GROUPS = {
@@ -275,6 +267,19 @@ def source_line(
 # -- 1. funding -----------------------------------------------------------------------------
 
 
+def _scenario_source(
+    ds: Dataset, ids: tuple[str, ...], lang: str, varied: Iterable[Indicator]
+) -> str:
+    """The source line of a scenario's chart: its scenario values named before the sources."""
+    labels = dict.fromkeys(formatting.in_sentence(ind.label_text(lang)) for ind in varied)
+    return _t(
+        "report.source_scenario",
+        lang,
+        labels=_t("report.list_separator", lang).join(labels),
+        source=source_line(ds, ids, lang),
+    )
+
+
 def funding(ds: Dataset, lang: str, public_share: float | None = None) -> Figure:
     """The ATMP partnership's budget split public/private, and granted vs still to grant.
 
@@ -343,7 +348,16 @@ def funding(ds: Dataset, lang: str, public_share: float | None = None) -> Figure
         svg=chart.svg,
         alt=alt,
         caption=_t(caption_key, lang, **values),
-        source=source_line(ds, ids, lang),
+        source=(
+            _scenario_source(
+                ds,
+                ids,
+                lang,
+                (f.public_share, f.private_share, f.public_amount, f.private_amount, f.remaining),
+            )
+            if scenario
+            else source_line(ds, ids, lang)
+        ),
         fact_ids=ids,
     )
 
@@ -434,7 +448,24 @@ def jobs(
         svg=chart.svg,
         alt=alt,
         caption=_t(caption_key, lang, **values),
-        source=source_line(ds, ids, lang),
+        source=(
+            _scenario_source(
+                ds,
+                ids,
+                lang,
+                [
+                    ind
+                    for ind, given in (
+                        (j.projected_direct, direct_jobs),
+                        (j.projected_indirect, indirect_jobs),
+                        (j.projected_total, True),
+                    )
+                    if given is not None
+                ],
+            )
+            if scenario
+            else source_line(ds, ids, lang)
+        ),
         fact_ids=ids,
     )
 
@@ -506,9 +537,12 @@ def _path(base: float, rate: float, base_year: int, years: range) -> list[float]
 def market(ds: Dataset, lang: str, tolerance: float | None = None) -> Figure:
     """The ATMP market's stated sizes and the growth paths they and the stated rate imply.
 
-    On a log scale from the first year of the stated rate to the last stated size: the two
-    stated sizes; the path of the stated rate, from the start size it implies through the
-    base size and continued to the last year; the path the two stated sizes imply.
+    On a linear scale (so that the gap between the paths shows as it is), from the first
+    year of the stated rate to the last stated size: the two stated sizes with whiskers
+    spanning what their precision ("about") allows; the path of the stated rate, from the
+    start size it implies to the base size, then continued to the last year; the path the
+    two stated sizes imply; the gap between the continued and the implied paths shaded.
+    Every value is written as the claims audit writes it.
 
     Args:
         ds: the dataset.
@@ -523,7 +557,7 @@ def market(ds: Dataset, lang: str, tolerance: float | None = None) -> Figure:
     """
     check_lang(lang)
     m = indicators.market_check(ds, tolerance)
-    if m.end_size is None or m.implied_rate is None or m.rate_gap is None:
+    if m.end_size is None or m.implied_rate is None or m.rate_gap is None or m.sensitivity is None:
         raise indicators.FactNotFound("no ATMP market size is stated after the base year")
     start, base, end = m.start_year, m.base_year, m.end_size.period[1]  # type: ignore[index]
     values = {
@@ -539,40 +573,62 @@ def market(ds: Dataset, lang: str, tolerance: float | None = None) -> Figure:
         "gap": m.rate_gap.text(lang),
         "tolerance": formatting.fmt_pp(m.tolerance, lang),
     }
-    stated_years = range(start, end + 1)
-    implied_years = range(base, end + 1)
+    sens = m.sensitivity
+
+    def size(value: float) -> str:  # as the claims audit writes the ranges
+        return formatting.fmt_value(value, "EUR_billion", lang)
+
+    rate, implied_rate = m.stated_rate.value / 100, m.implied_rate.value / 100
     paths = [
         (
-            list(stated_years),
-            _path(m.base_size.value, m.stated_rate.value / 100, base, stated_years),
-            _t("figure.market.path_stated", lang, **values),
+            list(range(start, base + 1)),
+            _path(m.base_size.value, rate, base, range(start, base + 1)),
+            _t("figure.market.key.stated_rate", lang, **values),
             charts.VERMILLION,
             "-",
         ),
         (
-            list(implied_years),
-            _path(m.base_size.value, m.implied_rate.value / 100, base, implied_years),
-            _t("figure.market.path_implied", lang, **values),
+            list(range(base, end + 1)),
+            _path(m.base_size.value, rate, base, range(base, end + 1)),
+            _t("figure.market.key.continued", lang, **values),
+            charts.VERMILLION,
+            (0, (1.5, 1.5)),
+        ),
+        (
+            list(range(base, end + 1)),
+            _path(m.base_size.value, implied_rate, base, range(base, end + 1)),
+            _t("figure.market.key.implied", lang, **values),
             charts.BLUE,
-            (0, (4, 2)),
+            "-",
         ),
     ]
     stated = [
-        (base, m.base_size.value, _t("figure.market.point", lang, year=base, value=values["base"])),
-        (end, m.end_size.value, _t("figure.market.point", lang, year=end, value=values["end"])),
-    ]
-    implied = [
         (
-            start,
-            m.implied_start_size.value,
-            _t("figure.market.implied_start", lang, **values),
+            year,
+            ind.value,
+            bounds,
+            _t(
+                "figure.market.point",
+                lang,
+                value=ind.text(lang),
+                low=size(bounds[0]),
+                high=size(bounds[1]),
+            ),
+        )  # fmt: skip
+        for year, ind, bounds in (
+            (base, m.base_size, sens.base_range),
+            (end, m.end_size, sens.end_range),
         )
     ]
     alt = _t("figure.market.alt", lang, **values)
     chart = charts.trajectory(
-        stated,
         paths,
-        implied=implied,
+        stated=stated,
+        stated_key=_t("figure.market.key.stated", lang),
+        implied=[(start, m.implied_start_size.value, values["implied_start"])],
+        implied_key=_t("figure.market.key.implied_start", lang),
+        ends=[(end, m.projected_end_size.value, values["projected"], charts.VERMILLION)],
+        gap=(1, 2, _t("figure.market.key.gap", lang, **values)),
         ylabel=_t("figure.market.axis", lang),
         chart_id=_chart_id("market", lang),
         alt=alt,
@@ -599,20 +655,21 @@ def market(ds: Dataset, lang: str, tolerance: float | None = None) -> Figure:
 
 
 def timeline(ds: Dataset, lang: str) -> Figure:
-    """The most significant events of 2021-2024 (:data:`TIMELINE_EVENTS`) on a time axis.
+    """Every dated event of ``events.csv`` on a time axis, as the timeline table lists them.
 
     Each event is coloured by its group of kinds and labelled with its date (at the
-    precision it is known), a short label and its kind; an event dated only by the document
-    that reports it gets a hollow dot.
+    precision it is known), a short label (``figure.timeline.event.<id>``, else the data's
+    description) and its kind; an event dated only by the document that reports it gets a
+    hollow dot. The key names each colour and the hollow dot.
 
     Raises:
         ValueError: for an unknown language.
     """
     check_lang(lang)
     tl = indicators.timeline(ds)
-    chosen = [e for e in tl.events if e.event_id in TIMELINE_EVENTS]
+    chosen = list(tl.events)
     if not chosen:
-        raise indicators.FactNotFound("none of the timeline's events is in the data")
+        raise indicators.FactNotFound("no dated event is in the data")
     rows, items, groups = [], [], []
     for e in chosen:
         key = f"figure.timeline.event.{e.event_id}"
@@ -644,6 +701,7 @@ def timeline(ds: Dataset, lang: str) -> Figure:
         start=dt.date(first, 1, 1),
         end=dt.date(last + 1, 1, 1),
         groups=[(_t(f"figure.timeline.group.{g}", lang), GROUP_COLOURS[g]) for g in order],
+        reported_label=_t("figure.timeline.reported", lang) if any(r[5] for r in rows) else None,
     )
     event_ids = tuple(e.event_id for e in chosen)
     return Figure(

@@ -68,6 +68,7 @@ __all__ = [
     "fmt_quantity",
     "fmt_ratio",
     "fmt_value",
+    "in_sentence",
     "rounding_for",
 ]
 
@@ -448,3 +449,10 @@ def elide(text: str, lang: str) -> str:
     """
     check_lang(lang)
     return _ELISION.sub("\\1\u2019", text) if lang == "fr" else text
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: first letter in lower case, unless an acronym."""
+    if len(label) > 1 and label[:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]

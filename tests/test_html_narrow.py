@@ -1,0 +1,126 @@
+"""The HTML reports on a phone (390 px wide): nothing overflows the page.
+
+Headless Chromium loads a copy of each page, with a small script appended that measures it,
+in a frame 390 px wide (its window is at least 500 px wide); the frame sends its
+measurements to the outer page, which writes them into its document; ``--dump-dom`` returns
+that document, and the test reads them. Chromium is not a dependency of the project:
+without it on PATH the test is skipped.
+"""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from analysis.build.registry import REGISTRY
+
+pytestmark = pytest.mark.build
+
+LANGS = ("fr", "en")
+VARIANTS = [(name, lang) for name in REGISTRY for lang in LANGS]
+WIDTH = 390
+CHROMIUM = shutil.which("chromium")
+
+#: Measures the page once laid out: the document's width, and every element that reaches
+#: past the viewport, except inside the boxes where wide tables scroll.
+MEASURE = """
+<script>
+window.addEventListener("load", () => {
+  const width = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.closest(".table-scroll") && !el.matches(".table-scroll")) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && (box.right > width + 0.5 || box.left < -0.5)) {
+      wide.push(el.tagName.toLowerCase() + "." + [...el.classList].join(".") + " "
+        + Math.round(box.left) + ".." + Math.round(box.right));
+    }
+  }
+  parent.postMessage(JSON.stringify({
+    viewport: window.innerWidth,
+    scrollWidth: document.documentElement.scrollWidth,
+    wide: wide,
+  }), "*");
+});
+</script>
+"""
+
+#: The outer page: the measured page in a frame of the given width; what it sends, written.
+FRAME = """<!DOCTYPE html><html><body style="margin:0">
+<script>
+window.addEventListener("message", (event) => {
+  const out = document.createElement("pre");
+  out.id = "layout-measure";
+  out.textContent = event.data;
+  document.body.appendChild(out);
+});
+</script>
+<iframe src="{src}" style="width:{width}px;height:3000px;border:0"></iframe>
+</body></html>
+"""
+
+
+def measure(html: Path, tmp_path: Path, width: int = WIDTH) -> dict:
+    """Lay ``html`` out in headless Chromium at ``width`` px; its measurements (see MEASURE)."""
+    page = tmp_path / html.name
+    page.write_text(html.read_text("utf-8").replace("</body>", MEASURE + "</body>"), "utf-8")
+    outer = tmp_path / "frame.html"
+    outer.write_text(FRAME.replace("{src}", page.name).replace("{width}", str(width)), "utf-8")
+    done = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--window-size=800,3000",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            outer.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = BeautifulSoup(done.stdout, "html.parser").find(id="layout-measure")
+    assert found is not None, f"no measurements in Chromium's output: {done.stderr[-2000:]}"
+    return json.loads(found.get_text())
+
+
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not on PATH (the narrow-screen check needs it)"
+)
+
+
+@needs_chromium
+def test_the_measure_sees_an_overflowing_element(tmp_path):
+    # A 600 px block on a 390 px page: the check must report it (and the page's width).
+    page = tmp_path / "wide.html"
+    page.write_text(
+        '<!DOCTYPE html><html><head><meta name="viewport" content="width=device-width">'
+        '</head><body style="margin:0"><div class="wide" style="width:600px">x</div>'
+        '<div class="table-scroll" style="overflow-x:auto"><table style="width:900px">'
+        "<tr><td>scrolls inside its box</td></tr></table></div></body></html>",
+        "utf-8",
+    )
+    out = tmp_path / "measured"
+    out.mkdir()
+    found = measure(page, out)
+    assert found["viewport"] == WIDTH
+    assert found["scrollWidth"] == 600
+    # The wide block and nothing inside the scroll box (html/body fit: they are 390 wide).
+    assert found["wide"] == ["div.wide 0..600"]
+
+
+@needs_chromium
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_nothing_overflows_a_phone_screen(reports_build, tmp_path, name, lang):
+    found = measure(reports_build["out"] / lang / f"{name}.html", tmp_path)
+    assert found["viewport"] == WIDTH
+    assert found["scrollWidth"] <= WIDTH, found
+    assert found["wide"] == []
