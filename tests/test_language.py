@@ -56,9 +56,14 @@ def html_text(out, name, lang):
 
 @functools.cache
 def prose(out, name, lang):
-    """The running text of the page: paragraphs, summary points and tile meaning lines."""
+    """The running text of the body: paragraphs, summary points and tile meaning lines, up
+    to the appendices (reference matter, which lists figures as the tables give them)."""
     soup = BeautifulSoup((out / lang / f"{name}.html").read_text("utf-8"), "html.parser")
-    blocks = soup.select("main p:not([class]), main li:not([class]), main p.tile-meaning")
+    blocks = [
+        b
+        for b in soup.select("main p:not([class]), main li:not([class]), main p.tile-meaning")
+        if b.find_previous("h2", class_="appendix") is None
+    ]
     # ordinary white space collapsed; no-break spaces kept, they are what is checked
     return [re.sub(r"[ \t\r\n]+", " ", b.get_text(" ")).strip() for b in blocks]
 
