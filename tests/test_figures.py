@@ -78,7 +78,7 @@ def _t_list_separator(lang: str) -> str:
 
 #: Two qualifiers stacked on one figure, and French "de" left before a vowel.
 STACKED_HEDGE = re.compile(
-    r"\b(plus|moins) d'environ|\b(au moins|au plus|près de|plus de|moins de) (d')?environ"
+    r"\b(plus|moins) d['’]environ|\b(au moins|au plus|près de|plus de|moins de) (d['’])?environ"
     r"|\b(more than|less than|at least|at most|nearly|over|under) (about|around)",
     re.IGNORECASE,
 )
@@ -451,11 +451,11 @@ def test_market_chart_writes_its_key_and_values_as_the_prose_does(ds, made, lang
     if lang == "fr":
         key = [
             f"TCAC annoncé pour 2019–2025{NBSP}: plus de 36{NBSP}%",
-            "Le même taux prolongé jusqu'en 2032",
+            "Le même taux prolongé jusqu’en 2032",
             f"Taux entre les deux tailles annoncées{NBSP}: environ 34,6{NBSP}% par an",
             f"Écart entre les deux trajectoires{NBSP}: environ 1,4{NBSP}pt par an",
             f"Taille annoncée (trait{NBSP}: ce que couvre «{NBSP}environ{NBSP}»)",
-            "Taille qu'implique le TCAC annoncé",
+            "Taille qu’implique le TCAC annoncé",
         ]
         values = [f"environ 86,1{NBSP}Md€ ou plus", f"environ 1,58{NBSP}Md€ ou moins",
                   f"(75{NBSP}Md€ à 85{NBSP}Md€)", f"(5{NBSP}Md€ à 15{NBSP}Md€)"]  # fmt: skip
@@ -542,7 +542,7 @@ def test_timeline_plots_every_event_it_counts(ds, made):
 def test_timeline_key_names_each_colour_and_the_hollow_dot(made):
     for lang, names in (
         ("fr", ["Industrie", "Coopération", "Pouvoirs publics", "Promotion",
-                "Daté par l'article (au plus tard)"]),
+                "Daté par l’article (au plus tard)"]),
         ("en", ["Industry", "Cooperation", "Public authorities", "Promotion",
                 "Dated by the article (at the latest)"]),
     ):  # fmt: skip

@@ -342,7 +342,7 @@ def test_the_methodology_says_what_a_per_job_figure_divides(built, ds, name, lan
     if name == "atmp_partnership":
         shown += (j.public_funding_per_job, f.public_amount)
     for ind in shown:
-        assert squeeze(ind.text(lang)) in paragraph, ind.key
+        assert squeeze(ind.text(lang, prose=True)) in paragraph, ind.key
     assert squeeze(j.projected_total.period_text(lang)) in paragraph
     assert squeeze(pdf_text(built, name, lang)).count(last) == 1
 
