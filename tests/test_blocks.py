@@ -101,14 +101,16 @@ def test_the_sector_sentences_name_the_partners_the_clusters_and_the_forecast_ag
     doc = Document(ds, "sector_overview", "en")
     trade_text = doc.t(
         "report.sector_overview.europe.trade",
-        us_rank=trade.us_partner_rank, de_rank=trade.germany_partner_rank,
-        fr_rank=trade.france_partner_rank, us_share=trade.us_share_of_sector_exports,
+        us_rank=trade.us_partner_rank, us_place=int(trade.us_partner_rank.value),
+        de_rank=trade.germany_partner_rank, fr_rank=trade.france_partner_rank,
+        us_share=trade.us_share_of_sector_exports,
         share_to_us=trade.share_of_exports_to_us, year=doc.year(trade.share_of_exports_to_us),
     )  # fmt: skip
-    # F001-03 states rank 2; F001-04 and F001-05 are implied: 2 - 1 and 2 + 1
+    # F001-03 states rank 2; F001-04 and F001-05 are implied: 2 - 1 and 2 + 1 (ranks in
+    # words in a sentence)
     assert trade_text.startswith(
-        "The United States holds rank 2 among the trade partners of Belgium's chemical and "
-        "life sciences industry, behind Germany (rank 1) and ahead of France (rank 3)"
+        "The United States is the second-largest trading partner of Belgium's chemical and "
+        "life sciences industry, behind Germany (first) and ahead of France (third)"
     )
     clusters_text = doc.t(
         "report.sector_overview.clusters.p3",
@@ -229,7 +231,7 @@ def test_scenario_edition_is_titled_and_marked_with_the_stated_values(ds):
         "direct jobs expected 400 (stated: more than 470)"
     )
     fr = Document(ds, "atmp_partnership", "fr", public_share=0.5).title_block()
-    assert fr.title == "Le partenariat d'innovation ATMP en Wallonie — scénario"
+    assert fr.title == "Le partenariat d’innovation ATMP en Wallonie — scénario"
     assert fr.scenario == (
         "Scénario\u00a0: part publique du financement 50\u00a0% "
         "(chiffre annoncé\u00a0: environ 60\u00a0%)"
