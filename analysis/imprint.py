@@ -22,7 +22,6 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.parameters import LANGS
-from analysis.present.messages import t
 
 __all__ = [
     "FIELDS",
@@ -105,6 +104,9 @@ def publisher(lang: str) -> str:
     given = settings().get("publisher")
     if given is not None:
         return given[lang]
+    # Imported here: the command line reads the settings without loading the catalogue.
+    from analysis.present.messages import t
+
     return t("report.imprint.publisher_default", lang)
 
 

@@ -168,6 +168,7 @@ def test_manifest_records_inputs_outputs_versions_timings(built):
     assert set(entry["inputs"]) == {
         "notebook",
         "messages",
+        "imprint",
         "data",
         "library",
         "requirements",
