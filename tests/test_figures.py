@@ -251,12 +251,14 @@ def test_funding_caption_and_source(made):
     assert fr.caption == (
         f"Budget de 81{NBSP}M€ sur 3{NBSP}ans du partenariat d’innovation ATMP{NBSP}: "
         f"répartition entre fonds publics (environ 60{NBSP}%) et privés (environ 40{NBSP}%), "
-        f"et montant déjà octroyé en 2023 (près de 23{NBSP}M€)."
+        f"et montant déjà octroyé en 2023 (près de 23{NBSP}M€), rapporté au financement public "
+        f"en supposant que les montants octroyés en font partie."
     )
     assert en.caption == (
         "The ATMP innovation partnership's €81M budget over 3 years: split between public "
         "(about 60%) and private (about 40%) funds, and the amount already granted in 2023 "
-        "(nearly €23M)."
+        "(nearly €23M), set against the public funding on the assumption that the amounts "
+        "granted are public money."
     )
     assert "17 janvier 2024" in fr.source and "S002" in fr.source
     assert fr.source == S002_S003["fr"]
@@ -269,17 +271,26 @@ def test_funding_alt_gives_every_segment(made):
         f"public environ 48,6{NBSP}M€ (environ 60{NBSP}%)",
         f"privé environ 32,4{NBSP}M€ (environ 40{NBSP}%)",
         f"près de 23{NBSP}M€ octroyés en 2023",
-        # 81 - nearly 23 = at least about 58: one qualifier
-        f"environ 58{NBSP}M€ restant à octroyer",
+        # granted against the public part: about 48.6 - nearly 23 = about 25.6
+        f"environ 25,6{NBSP}M€ restant à octroyer",
     ):
         assert text in fr
     for text in (
         "public about €48.6M (about 60%)",
         "private about €32.4M (about 40%)",
         "nearly €23M granted in 2023",
-        "about €58M still to be granted",
+        "about €25.6M still to be granted",
+        "assuming the amounts granted are public money",
     ):
         assert text in en
+
+
+def test_funding_falls_back_to_the_budget_when_the_public_part_is_below_the_grants(ds):
+    # public share 20 %: 0.2 x 81 = 16.2 < nearly 23 granted, so the grants are set against
+    # the whole budget: 81 - nearly 23 = about 58.
+    fig = figures.funding(ds, "en", public_share=0.2)
+    assert "Grants: nearly €23M granted in 2023, about €58M still to be granted." in fig.alt
+    assert "public funding" not in fig.caption
 
 
 def test_funding_scenario(ds):
@@ -612,7 +623,8 @@ def test_numbers_follow_the_data(ds):
     facts.loc[facts["fact_id"] == "F004-08", "value"] = 9.0
     changed = dataclasses.replace(ds, facts=facts)
     assert "€90M budget" in figures.funding(changed, "en").caption
-    assert "about €67M still to be granted" in figures.funding(changed, "en").alt  # 90 - 23
+    # public part: 0.6 x 90 = 54; 54 - 23 = 31
+    assert "about €31M still to be granted" in figures.funding(changed, "en").alt
     assert "about €70bn in 2032" in figures.market(changed, "en").alt
     assert "9 hospitals" in figures.clusters(changed, "en").alt
 

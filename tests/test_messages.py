@@ -305,6 +305,11 @@ SPARE = {
     # exceed the amount granted.
     "report.granted.budget_note",
     "report.granted.budget_sentence",
+    "figure.funding.row.grants_budget",
+    "figure.funding.remaining_budget",
+    "figure.funding.alt_budget",
+    "figure.funding.caption_scenario_budget",
+    "figure.funding.caption_budget",
     # The formula of a figure the text implies, for an indicator without one of its own
     # (today's implied figures, Germany's and France's trade ranks, have theirs).
     "indicator.inferred.formula",

@@ -306,6 +306,12 @@ def funding(ds: Dataset, lang: str, public_share: float | None = None) -> Figure
         "remaining": f.remaining.text(lang),
         "year": year,
     }
+    # The texts' "granted" is public support: read against the public part when the budget
+    # allows it, else (a scenario whose public part is below the amount granted) the budget.
+    public_reading = f.public_remaining is not None
+    if public_reading:
+        values["public_remaining"] = f.public_remaining.text(lang)
+    reading = "public" if public_reading else "budget"
     rows = [
         (
             _t("figure.funding.row.sources", lang, **values),
@@ -319,18 +325,18 @@ def funding(ds: Dataset, lang: str, public_share: float | None = None) -> Figure
             ],
         ),
         (
-            _t("figure.funding.row.grants", lang, **values),
+            _t(f"figure.funding.row.grants_{reading}", lang, **values),
             [
                 (f.granted.value, _t("figure.funding.granted", lang, **values), charts.GREEN),
                 (
-                    f.remaining.value,
-                    _t("figure.funding.remaining", lang, **values),
+                    (f.public_remaining if public_reading else f.remaining).value,
+                    _t(f"figure.funding.remaining_{reading}", lang, **values),
                     charts.GREY_LIGHT,
                 ),
             ],
         ),
     ]
-    alt = _t("figure.funding.alt", lang, **values)
+    alt = _t(f"figure.funding.alt_{reading}", lang, **values)
     chart = charts.stacked_bars(
         rows,
         xlabel=_t("figure.funding.axis", lang),
@@ -340,9 +346,10 @@ def funding(ds: Dataset, lang: str, public_share: float | None = None) -> Figure
     )
     ids = _fact_ids(
         f.budget, f.duration, f.public_share, f.private_share, f.public_amount,
-        f.private_amount, f.granted, f.remaining,
+        f.private_amount, f.granted, f.remaining, f.public_remaining,
     )  # fmt: skip
     caption_key = "figure.funding.caption_scenario" if scenario else "figure.funding.caption"
+    caption_key += f"_{reading}"
     return Figure(
         key="funding",
         svg=chart.svg,
@@ -353,7 +360,13 @@ def funding(ds: Dataset, lang: str, public_share: float | None = None) -> Figure
                 ds,
                 ids,
                 lang,
-                (f.public_share, f.private_share, f.public_amount, f.private_amount, f.remaining),
+                (
+                    f.public_share,
+                    f.private_share,
+                    f.public_amount,
+                    f.private_amount,
+                    f.public_remaining if public_reading else f.remaining,
+                ),
             )
             if scenario
             else source_line(ds, ids, lang)
