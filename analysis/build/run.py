@@ -1048,7 +1048,7 @@ def _build_locked(
 
 
 def _data_is_valid(data_dir: Path) -> bool:
-    """Validate the data once, before any kernel starts; print every problem if invalid."""
+    """Validate the data once, before any notebook runs; print every problem if invalid."""
     from analysis.data.validate import LIST_LIMIT, count_problems, validate_package
 
     problems = validate_package(data_dir)
