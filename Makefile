@@ -9,10 +9,11 @@ STAMP := $(VENV)/.installed-stamp
 reports: $(STAMP)  ## build every report (HTML + PDF, fr + en) into reports/
 	$(BIN)/biotech-report build
 
+# Two test processes (pytest-xdist): most tests keep one CPU busy at a time.
 test: $(STAMP)  ## lint, then the whole test suite
 	$(BIN)/ruff check analysis tests benchmarks
 	$(BIN)/ruff format --check analysis tests benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist worksteal
 
 check-data: $(STAMP)
 	$(BIN)/biotech-report check-data

@@ -1,5 +1,6 @@
 """Shared fixtures: copies of the curated data package that a test may break."""
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -32,14 +33,8 @@ def data_copy(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
-@pytest.fixture(scope="session")
-def reports_build(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Every report in French and English, HTML and PDF, built ONCE per test session.
-
-    The build tier's tests read these files (never modify them); tests that need a build of
-    their own use a fixture notebook instead (tests/fixtures/notebooks). The data is a copy,
-    so a test may compare against it without touching data/.
-    """
+def _build_every_report(root: Path) -> None:
+    """Build every report into ``root`` (its ``out``), on a copy of the data (``data``)."""
     import io
 
     from rich.console import Console
@@ -48,25 +43,52 @@ def reports_build(tmp_path_factory: pytest.TempPathFactory) -> dict:
     from analysis.build.run import build, make_config
     from analysis.present.messages import USED_ENV
 
-    root = tmp_path_factory.mktemp("reports-build")
     data = root / "data"
     shutil.copytree(paths.DATA_DIR, data)
-    out = root / "out"
     console = Console(file=io.StringIO(), width=200, force_terminal=False)
-    config = make_config(reports=list(REGISTRY), out_dir=out, data_dir=data, quiet=True, jobs=2)
-    used = root / "messages-used.txt"  # every process of the build appends the keys it serves
+    config = make_config(
+        reports=list(REGISTRY), out_dir=root / "out", data_dir=data, quiet=True, jobs=2
+    )
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(USED_ENV, str(used))
+        # Every process of the build appends the keys it serves.
+        patch.setenv(USED_ENV, str(root / "messages-used.txt"))
         outcome = build(config, console)
     text = console.file.getvalue()
-    assert outcome.exit_code == 0, text
+    (root / "build-output.txt").write_text(text, encoding="utf-8")
+    (root / "build-exit-code.txt").write_text(str(outcome.exit_code), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def reports_build(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Every report in French and English, HTML and PDF, built ONCE per test run.
+
+    The build tier's tests read these files (never modify them); tests that need a build of
+    their own use a fixture notebook instead (tests/fixtures/notebooks). The data is a copy,
+    so a test may compare against it without touching data/. When pytest-xdist runs the
+    tests in several processes, the first one to ask builds, under a lock, in the folder the
+    processes share; the others wait for it and read the same files.
+    """
+    import fcntl
+
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # a single process: no one to share with
+        root = tmp_path_factory.mktemp("reports-build")
+        _build_every_report(root)
+    else:
+        root = tmp_path_factory.getbasetemp().parent / "reports-build"
+        with open(root.parent / "reports-build.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+            if not (root / "build-exit-code.txt").is_file():
+                shutil.rmtree(root, ignore_errors=True)  # a build that did not finish
+                root.mkdir()
+                _build_every_report(root)
+    text = (root / "build-output.txt").read_text(encoding="utf-8")
+    assert (root / "build-exit-code.txt").read_text(encoding="utf-8") == "0", text
     return {
         "root": root,
-        "out": out,
-        "data": data,
+        "out": root / "out",
+        "data": root / "data",
         "text": text,
-        "outcome": outcome,
-        "messages_used": used,
+        "messages_used": root / "messages-used.txt",
     }
 
 

@@ -2,8 +2,10 @@
 
 import io
 import json
+import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -153,11 +155,12 @@ class RecordingExecutor(ThreadPoolExecutor):
         return super().submit(fn, *args, **kwargs)
 
 
-def test_variants_run_on_the_executor_given(tmp_path, monkeypatch):
+def test_variants_run_on_the_executor_given(tmp_path, monkeypatch, request):
     # Kernel files of a variant run outside the build's own workers go to the temporary
-    # folder, and must be gone afterwards.
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
+    # folder, and must be gone afterwards. The folder has a short path of its own: a Unix
+    # socket's path may not exceed 107 bytes, and tmp_path can be long (pytest-xdist).
+    scratch = Path(tempfile.mkdtemp(prefix="scratch-"))
+    request.addfinalizer(lambda: shutil.rmtree(scratch, ignore_errors=True))
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     out = tmp_path / "out"
     with RecordingExecutor() as executor:

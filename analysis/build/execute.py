@@ -9,7 +9,9 @@ thread pool, or a cluster's executor.
 
 In the build's own process pool, :func:`init_worker` prepares each worker once: it ties the
 worker to the build (the worker and its kernels end when the build process ends, however it
-ends), sends progress messages to the build and imports the heavy modules.
+ends), sends progress messages to the build, starts the kernel of its first variant (which
+boots while the worker imports the heavy modules and the build validates the data; it runs
+nothing before a variant is submitted) and imports the heavy modules.
 """
 
 from __future__ import annotations
@@ -170,12 +172,49 @@ def _start_kernel(env: dict[str, str], cwd: str, folder: str) -> _Kernel:
     return _Kernel(env, cwd, folder, f"k{_COUNT[0]}")
 
 
+#: A kernel started ahead of the worker's first variant, with the environment and working
+#: folder it was started with (a variant whose own differ gets a kernel of its own).
+_SPARE: list[tuple[dict[str, str], str, _Kernel]] = []
+
+
+def _prestart_kernel(kernel_env: dict[str, str], cwd: str) -> None:
+    """Start the kernel of the worker's first variant now, while the worker prepares."""
+    env = {**os.environ, **kernel_env}
+    _SPARE.append((env, cwd, _start_kernel(env, cwd, _WORKER["folder"])))
+    # A worker the pool ends normally runs its finalizers: a kernel no variant took ends too.
+    import multiprocessing.util
+
+    multiprocessing.util.Finalize(None, _close_spare_kernels, exitpriority=10)
+
+
+def _close_spare_kernels() -> None:
+    while _SPARE:
+        _SPARE.pop()[2].close()
+
+
+def _take_kernel(env: dict[str, str], cwd: str, folder: str) -> _Kernel:
+    """The kernel started ahead when it matches the variant's environment, else a new one."""
+    if _SPARE:
+        from jupyter_core.utils import run_sync
+
+        spare_env, spare_cwd, kernel = _SPARE.pop()
+        if spare_env == env and spare_cwd == cwd and run_sync(kernel.km.is_alive)():
+            return kernel
+        kernel.close()
+    return _start_kernel(env, cwd, folder)
+
+
 # --------------------------------------------------------------------------------------
 # Worker processes of the build's own pool
 # --------------------------------------------------------------------------------------
 
 
-def init_worker(build_pid: int, runtime: str, progress: str | None) -> None:
+def init_worker(
+    build_pid: int,
+    runtime: str,
+    progress: str | None,
+    first_kernel: tuple[dict[str, str], str] | None = None,
+) -> None:
     """Prepare one process of the build's pool (its ``initializer``).
 
     The worker ignores Ctrl-C: the build handles it and stops its workers with SIGTERM, on
@@ -188,6 +227,8 @@ def init_worker(build_pid: int, runtime: str, progress: str | None) -> None:
         build_pid: Process id of the build; the worker ends when it is gone.
         runtime: The build's folder for kernel files; the worker keeps its own inside.
         progress: Path of the build's progress socket (Unix datagrams), if any.
+        first_kernel: The kernel environment (on top of the worker's) and working folder of
+            the variants, to start a kernel before the first variant comes.
     """
     folder = os.path.join(runtime, str(os.getpid()))
     os.makedirs(folder, exist_ok=True)
@@ -203,6 +244,8 @@ def init_worker(build_pid: int, runtime: str, progress: str | None) -> None:
     threading.Thread(target=_watch_parent, args=(build_pid,), daemon=True).start()
     if os.getppid() != build_pid:  # the build ended before the signal was asked for
         _stop_worker(signal.SIGHUP, None)
+    if first_kernel is not None:
+        _prestart_kernel(*first_kernel)
     prepare_worker()
 
 
@@ -355,7 +398,7 @@ def run_variant(task: VariantTask) -> VariantResult:
     started = time.perf_counter()
     _send(task.key, "executing", f"cell 0/{total}")
     try:
-        kernel = _start_kernel(env, cwd, folder)
+        kernel = _take_kernel(env, cwd, folder)
         failed: Exception | None = None
         try:
             executed = papermill.execute_notebook(

@@ -1054,7 +1054,7 @@ def _build_locked(
 
 
 def _data_is_valid(data_dir: Path) -> bool:
-    """Validate the data once, before any kernel starts; print every problem if invalid."""
+    """Validate the data once, before any notebook runs; print every problem if invalid."""
     from analysis.data.validate import LIST_LIMIT, count_problems, validate_package
 
     problems = validate_package(data_dir)
@@ -1246,6 +1246,12 @@ def _run_on_own_pool(
         shutil.rmtree(runtime, ignore_errors=True)
 
 
+def _first_kernel(recorder: _Recorder, todo: list[str]) -> tuple[dict[str, str], str]:
+    """The kernel environment and working folder a worker's kernel is started with ahead."""
+    task = recorder.task(todo[0])
+    return task.kernel_env, str(Path(task.notebook).parent)
+
+
 def _pool_round(
     todo: list[str],
     jobs: int,
@@ -1274,7 +1280,7 @@ def _pool_round(
         max_workers=min(jobs, len(todo)),
         mp_context=context,
         initializer=init_worker,
-        initargs=(os.getpid(), runtime, channel.getsockname()),
+        initargs=(os.getpid(), runtime, channel.getsockname(), _first_kernel(recorder, todo)),
     )
     started: dict[str, int] = {}  # variant -> process id of the worker that took it
     broken: list[str] = []

@@ -32,6 +32,7 @@ import dataclasses
 import datetime as dt
 import math
 import numbers
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -195,8 +196,23 @@ def _period(row: Any) -> tuple[int, int] | None:
     return (start, end)
 
 
+#: :func:`ranked_facts` per dataset (by identity), while the dataset lives. A dataset's tables
+#: are never modified in place, and the indicators and the audit of one report rank its
+#: facts some sixty times.
+_RANKED: dict[int, pd.DataFrame] = {}
+
+
 def ranked_facts(ds: Dataset) -> pd.DataFrame:
-    """The facts with their source's date and language, in order of preference."""
+    """The facts with their source's date and language, in order of preference (a copy)."""
+    key = id(ds)
+    ranked = _RANKED.get(key)
+    if ranked is None:
+        ranked = _RANKED[key] = _rank_facts(ds)
+        weakref.finalize(ds, _RANKED.pop, key, None)
+    return ranked.copy()
+
+
+def _rank_facts(ds: Dataset) -> pd.DataFrame:
     src = ds.sources[["source_id", "pub_date", "language", "translation_of"]].copy()
     src["source_id"] = src["source_id"].astype(str)
     facts = ds.facts.copy()
