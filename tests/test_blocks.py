@@ -127,9 +127,9 @@ def test_the_sector_sentences_name_the_partners_the_clusters_and_the_forecast_ag
         quoted=doc.year(market.rate_age),
     )
     # 2024 (S002) - 2019 (F002-20's first year) = 5
-    assert age_text.startswith(
-        "The forecast runs from 2019: when the press release quotes it, in 2024, it is already "
-        "5 years old"
+    assert age_text == (
+        "The forecast's period starts in 2019, 5 years before the press release quotes it, in "
+        "2024; the release does not say when the forecast was made."
     )
     assert {"F001-03", "F001-04", "F001-05", "F004-10", "F004-11", "F004-12", "F002-20"} <= set(
         doc.fact_ids

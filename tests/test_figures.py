@@ -180,7 +180,7 @@ def test_source_line_credits_the_organisation_a_text_cites(ds):
     # share) comes from a paragraph credited "(Source pharma.be)" (facts.csv, cited_source).
     assert figures.source_line(ds, ["F002-20"], "en") == f"Source: Deloitte, cited by {S002_EN}."
     assert figures.source_line(ds, ["F002-20"], "fr") == (
-        f"Source{NBSP}: Deloitte, cité par {S002_FR}."
+        f"Source{NBSP}: {S002_FR}, qui cite Deloitte."
     )
     assert figures.source_line(ds, ["F002-16", "F002-20"], "en") == (
         f"Source: pharma.be, Deloitte, cited by {S002_EN}."
@@ -363,9 +363,7 @@ def test_eu_shares(made, ds):
         for item in (e.jobs_multiple, e.exports_multiple):
             assert item.text(lang) in fig.svg, item.text(lang)
     # S002 credits the EU shares and ranks to pharma.be; S003 cuts the credit off.
-    assert fr.source == S002_S003["fr"].replace(
-        f"Sources{NBSP}: ", f"Sources{NBSP}: pharma.be, cité par "
-    )
+    assert fr.source == S002_S003["fr"].replace("(S002)", "(S002), qui cite pharma.be")
     assert en.source == S002_S003["en"].replace("Sources: ", "Sources: pharma.be, cited by ")
 
 
@@ -398,7 +396,7 @@ def test_market_caption_and_source(made):
         "sizes therefore cannot check."
     )
     # S002 credits the market figures to Deloitte
-    assert fr.source == f"Source{NBSP}: Deloitte, cité par {S002_FR}."
+    assert fr.source == f"Source{NBSP}: {S002_FR}, qui cite Deloitte."
     assert en.source == f"Source: Deloitte, cited by {S002_EN}."
 
 

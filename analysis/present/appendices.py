@@ -217,7 +217,9 @@ def _indicator_blocks(doc: Document) -> list[Any]:
             implied.append(t("report.method.stated_item", lang, label=label, value=ind.text(lang)))
             continue
         if ind.formula == STATED_WORDS:
-            value = formatting.fmt_quantity(ind.quantity, ind.unit, lang, 2)
+            # The value computations take: whole numbers without decimals, others to 2.
+            digits = 0 if float(ind.quantity.value).is_integer() else 2
+            value = formatting.fmt_quantity(ind.quantity, ind.unit, lang, digits)
             words = ind.text(lang)
             item = t("report.method.words_item", lang, label=label, words=words, value=value)
             in_words.append(item)

@@ -274,6 +274,10 @@ class Document:
         labels = dict.fromkeys(formatting.in_sentence(self.metric_label(str(m))) for m in metrics)
         return t("report.list_separator", self.lang).join(labels)
 
+    def join(self, items: Iterable[str]) -> str:
+        """Texts as one list in the document's language, each once."""
+        return t("report.list_separator", self.lang).join(dict.fromkeys(map(str, items)))
+
     def fact_subject(self, fact_id: str) -> str:
         """The label of the subject a fact is about."""
         return self.subject_label(str(self._facts_by_id[fact_id]["subject"]))
