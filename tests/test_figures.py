@@ -574,6 +574,19 @@ def test_timeline_caption_without_restatements(ds):
     )
 
 
+def test_restated_clause_of_the_chronology(ds):
+    # The text after "19 events between February 2021 and 14 May 2024": E14 (2022) mentions
+    # E02 and E03 (2021) again.
+    tl = indicators.timeline(ds)
+    key = "report.sector_overview.timeline.restated"
+    assert figures.restated_clause(tl, "fr", key) == (
+        " (une mention de 2022 de 2 événements de 2021 n’est pas comptée deux fois)"
+    )
+    assert figures.restated_clause(tl, "en", key) == (
+        " (a 2022 mention of 2 events of 2021 is not counted twice)"
+    )
+
+
 def test_restated_clause_counts_several_restatements(ds):
     # E15 (week of 6 June 2022) made a second restatement, of E01 (February 2021): 2 later
     # mentions, of 3 distinct earlier events (E02, E03, E01), all of 2021.
