@@ -85,6 +85,12 @@ EXPECTED = {
         f"""facts.csv, row 7, field 'value': "1e-400" {NUMBER_HINT} [type]""",
         """facts.csv, row 8, field 'period_start': "2_024" is not a whole number [type]""",
     ],
+    # E14 (week of 2022-06-06) said to restate E17 (2024-01-17), an event reported later.
+    "restates_later": [
+        "events.csv, row 15, field 'restates': E17 is dated 2024-01-17, after this event"
+        " (2022-06-06): an event can only restate one dated no later than itself"
+        " [restates-earlier]"
+    ],
     "label_formula": [
         """metrics.csv, row 2, field 'label_en': "$\\frac{$" holds 2 dollar signs, which a"""
         " chart would read as a formula (matplotlib mathtext) [formula-text]"

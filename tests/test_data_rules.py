@@ -17,6 +17,7 @@ from analysis.data.validate import (
     check_inferred_values,
     check_locator_length,
     check_number_cells,
+    check_restates,
     check_share_sums,
     check_translation_of,
     check_version_differences,
@@ -339,6 +340,39 @@ def test_coarse_dates_must_be_first_days():
 def test_invalid_dates_are_left_to_frictionless():
     events = frame({"date": "2021-02-30", "date_precision": "month"})
     assert check_date_precision(events, "events.csv", "date") == []
+
+
+def event(event_id: str, day: str, restates: str = "") -> dict:
+    return {"event_id": event_id, "date": day, "restates": restates}
+
+
+def test_an_event_restates_only_other_earlier_events():
+    events = frame(
+        event("E02", "2021-02-01"),
+        event("E03", "2021-02-01"),
+        event("E14", "2022-06-06", "E02 E03"),  # as in the data: valid
+        event("E15", "2022-06-06", "E14"),  # the same date is no later: valid
+        event("E16", "2021-03-01", "E99 E16"),
+        event("E17", "2021-01-01", "E02 E14"),  # E02 (2021-02-01) and E14 are both later
+    )
+    assert [str(p) for p in check_restates(events)] == [
+        """events.csv, row 6, field 'restates': "E99" is not an event_id in events.csv"""
+        " [restates-known]",
+        "events.csv, row 6, field 'restates': restates names the event itself (E16)"
+        " [restates-self]",
+        "events.csv, row 7, field 'restates': E02 is dated 2021-02-01, after this event"
+        " (2021-01-01): an event can only restate one dated no later than itself"
+        " [restates-earlier]",
+        "events.csv, row 7, field 'restates': E14 is dated 2022-06-06, after this event"
+        " (2021-01-01): an event can only restate one dated no later than itself"
+        " [restates-earlier]",
+    ]
+
+
+def test_restated_dates_frictionless_rejected_are_not_compared():
+    # "2021-02-30" blanked after its type error: no second problem about its order.
+    events = frame(event("E02", ""), event("E14", "2021-01-01", "E02"))
+    assert check_restates(events) == []
 
 
 # --- sources ---------------------------------------------------------------------------------

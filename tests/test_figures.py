@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from analysis.compute import indicators
+from analysis.data import editions
 from analysis.present import charts, figures
 from analysis.present.messages import catalogue, placeholders
 
@@ -519,8 +520,18 @@ def test_market_labels_cover_no_line_label_or_key(ds, monkeypatch, lang):
 
 def test_timeline(made):
     fr, en = made["timeline", "fr"], made["timeline", "en"]
-    assert fr.caption.startswith("Les 20 événements datés que citent les sources")
-    assert en.caption.startswith("The 20 dated events the sources mention")
+    # 20 rows of events.csv - 1 restatement (E14, week of 6 June 2022: E02 and E03 of
+    # February 2021 mentioned again) = 19 events.
+    assert fr.caption.startswith(
+        "Les 19 événements datés que citent les sources, de 2021 à 2024, colorés par type"
+        " (une mention de 2022 de 2 événements de 2021 n’est pas redessinée)\u202f; un point"
+    )
+    assert en.caption.startswith(
+        "The 19 dated events the sources mention, from 2021 to 2024, coloured by type"
+        " (a 2022 mention of 2 events of 2021 is not drawn again); a hollow dot"
+    )
+    assert fr.alt.startswith("Frise chronologique de 19 événements, de 2021 à 2024")
+    assert en.alt.startswith("Timeline of 19 events, from 2021 to 2024")
     for source in ("S000", "S001", "S002", "S004"):
         assert f"({source})" in fr.source and f"({source})" in en.source
     assert "communiqué de presse de la semaine du 6 juin 2022 (S001)" in fr.source
@@ -534,10 +545,12 @@ def test_timeline(made):
 
 
 def test_timeline_plots_every_event_it_counts(ds, made):
-    # The caption counts the events of events.csv: every one of them is drawn, in date order.
-    events = indicators.timeline(ds).events
-    assert len(events) == 20
+    # The caption counts the new events of events.csv: every one of them is drawn, in date
+    # order; the restatement E14 (20 rows - 1 = 19 events) is neither drawn nor listed.
+    events = indicators.timeline(ds).new_events
+    assert len(events) == 19
     ids = tuple(e.event_id for e in events)
+    assert "E14" not in ids and {"E02", "E03"} <= set(ids)
     entries = catalogue()
     for lang in LANGS:
         fig = made["timeline", lang]
@@ -545,7 +558,48 @@ def test_timeline_plots_every_event_it_counts(ds, made):
         texts = _svg_texts(fig.svg)
         for event in ids:
             assert entries[f"figure.timeline.event.{event}"][lang] in texts, (lang, event)
+        assert not any("Catalent et Thermo" in x or "Catalent and Thermo" in x for x in texts)
         assert fig.alt.count(_t_list_separator(lang)) == len(ids) - 1
+
+
+def test_timeline_caption_without_restatements(ds):
+    # In the edition of 1 January 2022 the only event text published is S000 (February 2021):
+    # its 7 events, none restating another, so no clause.
+    edition = editions.as_of(ds, "2022-01-01")
+    assert len(indicators.timeline(edition).restatements) == 0
+    assert figures.timeline(edition, "en").caption.startswith(
+        "The 7 dated events the sources mention, from 2021 to 2021, coloured by type; a hollow"
+    )
+
+
+def test_restated_clause_of_the_chronology(ds):
+    # The text after "19 events between February 2021 and 14 May 2024": E14 (2022) mentions
+    # E02 and E03 (2021) again.
+    tl = indicators.timeline(ds)
+    key = "report.sector_overview.timeline.restated"
+    assert figures.restated_clause(tl, "fr", key) == (
+        " (une mention de 2022 de 2 événements de 2021 n’est pas comptée deux fois)"
+    )
+    assert figures.restated_clause(tl, "en", key) == (
+        " (a 2022 mention of 2 events of 2021 is not counted twice)"
+    )
+
+
+def test_restated_clause_counts_several_restatements(ds):
+    # E15 (week of 6 June 2022) made a second restatement, of E01 (February 2021): 2 later
+    # mentions, of 3 distinct earlier events (E02, E03, E01), all of 2021.
+    events = ds.events.copy()
+    events.loc[events["event_id"] == "E15", "restates"] = "E01"
+    tl = indicators.timeline(dataclasses.replace(ds, events=events))
+    assert [e.event_id for e in tl.restatements] == ["E14", "E15"]
+    assert len(tl.new_events) == 18  # 20 rows - 2 restatements
+    key = "figure.timeline.restated"
+    assert figures.restated_clause(tl, "en", key) == (
+        " (2 mentions from 2022 of 3 events of 2021 are not drawn again)"
+    )
+    assert figures.restated_clause(tl, "fr", key) == (
+        " (2 mentions de 2022 de 3 événements de 2021 ne sont pas redessinées)"
+    )
 
 
 def test_timeline_key_names_each_colour_and_the_hollow_dot(made):
@@ -563,7 +617,9 @@ def test_timeline_key_names_each_colour_and_the_hollow_dot(made):
 
 def test_timeline_events_have_short_labels_in_both_languages(ds):
     entries = catalogue()
-    for event in ds.events["event_id"]:
+    drawn = [e.event_id for e in indicators.timeline(ds).new_events]
+    assert len(drawn) == 19  # 20 rows - the restatement E14, not drawn: no label needed
+    for event in drawn:
         texts = entries[f"figure.timeline.event.{event}"]
         assert set(texts) == set(LANGS)
         assert not re.search(r"\d", texts["fr"] + texts["en"]), "numbers come from the data"

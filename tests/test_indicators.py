@@ -538,6 +538,9 @@ def test_trade(ds):
 def test_timeline(ds):
     tl = ind.timeline(ds)
     assert len(tl.events) == 20 and tl.fact_ids == ()
+    # E14 (S001, June 2022) mentions again E02 and E03 (S000, February 2021): 20 - 1 = 19.
+    assert [(e.event_id, e.restates) for e in tl.restatements] == [("E14", ("E02", "E03"))]
+    assert len(tl.new_events) == 19
     dates = [e.date for e in tl.events]
     assert dates == sorted(dates)
     assert tl.event_ids[:2] == ("E01", "E02") and tl.event_ids[-1] == "E18"
@@ -551,6 +554,16 @@ def test_timeline(ds):
     assert fr.loc["E03", "organisation"] == "Catalent"
     assert fr.loc["E03", "counterpart"] == "MaSTherCell"
     assert fr.loc["E17", "source_id"] == "S002"
+    assert en.loc["E14", "label"] == (
+        "Catalent and Thermo Fisher acquire biotech CDMOs in Belgium (a later mention of:"
+        " Thermo Fisher buys Novasep's Belgian production unit; Catalent takes over MaSTherCell)"
+    )
+    assert fr.loc["E14", "label"] == (
+        "Catalent et Thermo Fisher acquièrent des CDMO biotechnologiques en Belgique (rappel"
+        " de\u00a0: Thermo Fisher rachète l’unité de production belge de Novasep\u202f;"
+        " Catalent reprend MaSTherCell)"
+    )
+    assert fr.loc["E14", "restates"] == "E02 E03" and pd.isna(fr.loc["E02", "restates"])
     both = tl.to_frame()
     assert {"label_fr", "label_en", "locator"} <= set(both.columns)
     assert both.loc[0, "date"] == dt.date(2021, 2, 1)

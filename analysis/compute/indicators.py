@@ -1656,7 +1656,11 @@ def trade(ds: Dataset) -> Trade:
 
 @dataclass(frozen=True)
 class Event:
-    """One dated event of ``events.csv``, with the organisations' names."""
+    """One dated event of ``events.csv``, with the organisations' names.
+
+    ``restates`` holds the earlier events of the timeline that this one mentions again (a
+    later text reporting the same deals in general terms); empty for a new event.
+    """
 
     event_id: str
     date: dt.date
@@ -1671,13 +1675,28 @@ class Event:
     source_id: str
     locator: str
     note: str | None
+    restates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Timeline:
-    """The investment and partnership timeline, in date order."""
+    """The investment and partnership timeline, in date order.
+
+    ``events`` lists every row, restatements included; counts and charts use
+    :attr:`new_events`, so that an event mentioned again later is counted once.
+    """
 
     events: tuple[Event, ...]
+
+    @property
+    def new_events(self) -> tuple[Event, ...]:
+        """The events that restate none: what the timeline counts and draws."""
+        return tuple(e for e in self.events if not e.restates)
+
+    @property
+    def restatements(self) -> tuple[Event, ...]:
+        """The later mentions of events already in the timeline, in date order."""
+        return tuple(e for e in self.events if e.restates)
 
     @property
     def fact_ids(self) -> tuple[str, ...]:
@@ -1695,8 +1714,10 @@ class Timeline:
         Args:
             lang: ``fr`` or ``en`` for a ``when`` column (the date at its precision; "at
                 the latest" when the date is only that of the reporting document), a
-                ``kind_label`` and one ``label``; None for both languages' labels.
+                ``kind_label`` and one ``label`` (a restatement's names the events it
+                mentions again); None for both languages' labels.
         """
+        by_id = {e.event_id: e for e in self.events}
         rows = []
         for e in self.events:
             row = {
@@ -1713,10 +1734,17 @@ class Timeline:
                 when = formatting.fmt_date(e.date, lang, e.precision)
                 if e.date_basis == "source_date":  # not stated: the report's date, a bound
                     when = t("timeline.reported_by", lang, date=when)
+                label = e.label_fr if lang == "fr" else e.label_en
+                if e.restates:
+                    earlier = [
+                        by_id[i].label_fr if lang == "fr" else by_id[i].label_en for i in e.restates
+                    ]
+                    earlier_text = t("figure.list.separator", lang).join(earlier)
+                    label = t("timeline.restatement", lang, label=label, events=earlier_text)
                 row |= {
                     "when": when,
                     "kind_label": t(f"event_kind.{e.kind}", lang),
-                    "label": e.label_fr if lang == "fr" else e.label_en,
+                    "label": label,
                 }
             row |= {
                 "organisation": e.organisation,
@@ -1725,18 +1753,25 @@ class Timeline:
                 "source_id": e.source_id,
                 "locator": e.locator,
                 "note": e.note,
+                "restates": " ".join(e.restates) or None,
             }
             rows.append(row)
         return pd.DataFrame(rows)
 
 
 def timeline(ds: Dataset) -> Timeline:
-    """The events of ``events.csv`` in date order, with organisation names."""
+    """The events of ``events.csv`` in date order, with organisation names.
+
+    An event restates only the events of ``ds`` it names: in an edition without the earlier
+    report, the later mention is the first one and counts as a new event.
+    """
     check_ds(ds)
     names = dict(zip(ds.organisations["org_id"].astype(str), ds.organisations["name"], strict=True))
 
     def text(value: object) -> str | None:
         return None if value is None or pd.isna(value) else str(value)
+
+    known = set(ds.events["event_id"].astype(str))
 
     events = [
         Event(
@@ -1755,6 +1790,7 @@ def timeline(ds: Dataset) -> Timeline:
             source_id=str(r["source_id"]),
             locator=str(r["locator"]),
             note=text(r["note"]),
+            restates=tuple(i for i in (text(r["restates"]) or "").split() if i in known),
         )
         for _, r in ds.events.iterrows()
     ]

@@ -12,10 +12,10 @@ Two layers, run in this order:
 2. **Package rules** (:data:`RULES`) for what a Table Schema cannot express: a percent lies
    between 0 and 100, a rank is a whole number from 1, counts are whole numbers, a fact uses
    its metric's unit, periods are ordered, shares of one programme add up to 100, locators are
-   short, coarse dates are the first day of their period, ... They run only on tables that
-   frictionless found structurally readable (file present, UTF-8, header as in the schema,
-   every row with as many cells as the header), and ignore the cells frictionless already
-   rejected, so that one mistake is reported once.
+   short, coarse dates are the first day of their period, an event restates only earlier
+   ones, ... They run only on tables that frictionless found structurally readable (file
+   present, UTF-8, header as in the schema, every row with as many cells as the header), and
+   ignore the cells frictionless already rejected, so that one mistake is reported once.
 
 Before either layer, the descriptor itself must be a valid Data Package that declares, as CSV
 files with an inline schema, every table the library reads (:data:`TABLES`): a table that is not
@@ -66,6 +66,7 @@ __all__ = [
     "check_locator_length",
     "check_number_cells",
     "check_package",
+    "check_restates",
     "check_share_sums",
     "check_translation_of",
     "check_version_differences",
@@ -870,6 +871,37 @@ def check_date_precision(df: pd.DataFrame, file: str, date_column: str) -> list[
     return problems
 
 
+def check_restates(events: pd.DataFrame) -> list[Problem]:
+    """An event restates only other events of the table, none dated after it.
+
+    ``restates`` lists, space-separated, the events that a later text mentions again; each
+    must be an ``event_id`` of ``events.csv``, not the row's own, and dated no later than the
+    row (dates compare as the first day of their period, as written).
+    """
+    ident, day = _text(events, "event_id"), _text(events, "date")
+    dates = dict(zip(ident.tolist(), day.tolist(), strict=True))
+    problems = []
+    for i, cell in enumerate(_text(events, "restates").tolist()):
+        own, own_date = ident.iloc[i], day.iloc[i]
+        for target in cell.split():
+            if target == own:
+                message = f"restates names the event itself ({own})"
+                problems.append(Problem("events.csv", i + 2, "restates", "restates-self", message))
+            elif target not in dates:
+                message = f'"{target}" is not an event_id in events.csv'
+                problems.append(Problem("events.csv", i + 2, "restates", "restates-known", message))
+            # An empty date was rejected by frictionless already; ISO dates compare as text.
+            elif own_date and dates[target] and dates[target] > own_date:
+                message = (
+                    f"{target} is dated {dates[target]}, after this event ({own_date}): "
+                    "an event can only restate one dated no later than itself"
+                )
+                problems.append(
+                    Problem("events.csv", i + 2, "restates", "restates-earlier", message)
+                )
+    return problems
+
+
 def check_translation_of(sources: pd.DataFrame) -> list[Problem]:
     """A document is not a translation of itself."""
     target, ident = _text(sources, "translation_of"), _text(sources, "source_id")
@@ -917,6 +949,7 @@ RULES: list[tuple[tuple[str, ...], Callable[[Tables], list[Problem]]]] = [
         lambda t: check_ids_match_sources(t["exclusions"], "exclusions.csv", "exclusion_id"),
     ),
     (("events",), lambda t: check_date_precision(t["events"], "events.csv", "date")),
+    (("events",), lambda t: check_restates(t["events"])),
     *[
         ((name,), lambda t, name=name: check_locator_length(t[name], f"{name}.csv"))
         for name in LOCATOR_TABLES

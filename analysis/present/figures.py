@@ -51,6 +51,7 @@ __all__ = [
     "funding",
     "jobs",
     "market",
+    "restated_clause",
     "source_line",
     "timeline",
 ]
@@ -667,20 +668,54 @@ def market(ds: Dataset, lang: str, tolerance: float | None = None) -> Figure:
 # -- 5. timeline ----------------------------------------------------------------------------
 
 
+def restated_clause(tl: indicators.Timeline, lang: str, key: str) -> str:
+    """Say which later mentions of earlier events a count leaves out; ``""`` when none.
+
+    Args:
+        tl: the timeline counted.
+        lang: ``fr`` or ``en``.
+        key: the clause's message, which receives ``later`` (how many restatements),
+            ``years`` (their years), ``restated`` (how many earlier events they mention) and
+            ``restated_years`` (the years of those).
+
+    Returns:
+        The clause after a space (``" (a 2022 mention of 2 events of 2021 is not drawn
+        again)"``), ready to follow the count it qualifies.
+    """
+    later = tl.restatements
+    if not later:
+        return ""
+    by_id = {e.event_id: e for e in tl.events}
+    restated = [by_id[i] for i in dict.fromkeys(i for e in later for i in e.restates)]
+    years = [e.date.year for e in later]
+    restated_years = [e.date.year for e in restated]
+    clause = _t(
+        key,
+        lang,
+        later=formatting.fmt_number(len(later), lang),
+        years=formatting.fmt_period(min(years), max(years), lang),
+        restated=formatting.fmt_number(len(restated), lang),
+        restated_years=formatting.fmt_period(min(restated_years), max(restated_years), lang),
+    )
+    return " " + clause
+
+
 def timeline(ds: Dataset, lang: str) -> Figure:
-    """Every dated event of ``events.csv`` on a time axis, as the timeline table lists them.
+    """Every new dated event of ``events.csv`` on a time axis, in the timeline table's order.
 
     Each event is coloured by its group of kinds and labelled with its date (at the
     precision it is known), a short label (``figure.timeline.event.<id>``, else the data's
     description) and its kind; an event dated only by the document that reports it gets a
-    hollow dot. The key names each colour and the hollow dot.
+    hollow dot. The key names each colour and the hollow dot. A later mention of events
+    already drawn (``restates`` in the data) is neither drawn nor counted, and the caption
+    says so (:func:`restated_clause`).
 
     Raises:
         ValueError: for an unknown language.
     """
     check_lang(lang)
     tl = indicators.timeline(ds)
-    chosen = list(tl.events)
+    chosen = list(tl.new_events)
     if not chosen:
         raise indicators.FactNotFound("no dated event is in the data")
     rows, items, groups = [], [], []
@@ -701,9 +736,10 @@ def timeline(ds: Dataset, lang: str) -> Figure:
     first, last = chosen[0].date.year, chosen[-1].date.year
     values = {
         "shown": formatting.fmt_number(len(chosen), lang),
-        "total": formatting.fmt_number(len(tl.events), lang),
+        "total": formatting.fmt_number(len(tl.new_events), lang),
         "first": str(first),
         "last": str(last),
+        "restated": restated_clause(tl, lang, "figure.timeline.restated"),
     }
     alt = _t("figure.timeline.alt", lang, items=_join(items, lang), **values)
     order = [g for g in GROUP_COLOURS if g in groups]
