@@ -10,7 +10,8 @@ from analysis.present.document import Document
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    """A project folder whose pyproject.toml a test writes."""
+    """A project folder whose pyproject.toml a test writes (the notebooks are this one's)."""
+    (tmp_path / "notebooks").symlink_to(paths.NOTEBOOKS_DIR)
     monkeypatch.setenv(paths.PROJECT_ENV, str(tmp_path))
 
     def write(text: str):

@@ -134,6 +134,7 @@ class Document:
         self._tables = 0
         self._sources = {str(r["source_id"]): r for _, r in ds.sources.iterrows()}
         self._facts_by_id = {str(r["fact_id"]): r for _, r in ds.facts.iterrows()}
+        self._covered: tuple[str, ...] | None = None  # every source, unless covers() says
         self._stated_cache: dict[str, Indicator] | None = None
 
     # -- what the document showed ---------------------------------------------------------
@@ -215,16 +216,36 @@ class Document:
         """A short note in small print (a caveat, a pointer to another report)."""
         return Paragraph((Run(self.t(key, **values)),), style="note")
 
+    def covers(self, *families: Any) -> None:
+        """Name the sources this report rests on: those of the facts of ``families``.
+
+        The title block, the colophon and :meth:`coverage` then count and date these sources
+        only (a report on one press release does not claim every text of the data).
+        """
+        facts = {i for family in families for i in family.fact_ids}
+        self._covered = tuple(sorted({str(self._facts_by_id[i]["source_id"]) for i in facts}))
+
+    def covered_sources(self) -> pd.DataFrame:
+        """The sources the report covers (every source unless :meth:`covers` named some)."""
+        sources = self.ds.sources
+        if self._covered is None:
+            return sources
+        return sources[sources["source_id"].astype(str).isin(self._covered)]
+
     def coverage(self) -> dict[str, str]:
         """How many texts the data covers and from when to when (month precision).
 
         Returns ``{"n": ..., "start": ..., "end": ...}``, ready for a message's values.
         """
-        dates = sorted(self.ds.sources["pub_date"])
+        dates = sorted(self.covered_sources()["pub_date"])
+        start = formatting.fmt_date(dates[0], self.lang, "month")
+        end = formatting.fmt_date(dates[-1], self.lang, "month")
+        span = ("report.span.in", {"month": start}) if start == end else ("report.span.between", {})
         return {
             "n": formatting.fmt_number(len(dates), self.lang),
-            "start": formatting.fmt_date(dates[0], self.lang, "month"),
-            "end": formatting.fmt_date(dates[-1], self.lang, "month"),
+            "start": start,
+            "end": end,
+            "span": t(span[0], self.lang, start=start, end=end, **span[1]),
         }
 
     def period(self, ind: Indicator) -> str:
@@ -338,13 +359,12 @@ class Document:
 
     def sources_period(self) -> str:
         """The months of the first and last sources: ``February 2021 – May 2024``."""
-        dates = sorted(self.ds.sources["pub_date"])
-        return t(
-            "report.meta.sources_value",
-            self.lang,
-            start=formatting.fmt_date(dates[0], self.lang, "month"),
-            end=formatting.fmt_date(dates[-1], self.lang, "month"),
-        )
+        dates = sorted(self.covered_sources()["pub_date"])
+        start = formatting.fmt_date(dates[0], self.lang, "month")
+        end = formatting.fmt_date(dates[-1], self.lang, "month")
+        if start == end:  # one month: named once
+            return start
+        return t("report.meta.sources_value", self.lang, start=start, end=end)
 
     def publisher(self) -> str:
         """The reports' publisher (``[tool.biotech-report]`` of ``pyproject.toml``)."""
@@ -384,7 +404,7 @@ class Document:
     def colophon(self) -> Colophon:
         """The edition's particulars, at the end of the report: publisher, data, language."""
         lang = self.lang
-        n = len(self.ds.sources)
+        n = len(self.covered_sources())
         rows = [(t("report.meta.publisher", lang), self.publisher())]
         contact = imprint.contact(lang)
         if contact:

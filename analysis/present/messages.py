@@ -266,9 +266,14 @@ def report_of(path: Path) -> str | None:
     return name.removesuffix(REPORT_SUFFIX) if name.endswith(REPORT_SUFFIX) else None
 
 
-@cache
 def _loaded() -> Catalogue:
-    return load(catalogue_files())
+    # Read once per notebooks folder: the project folder may change (--project, tests).
+    return _loaded_from(paths.NOTEBOOKS_DIR)
+
+
+@cache
+def _loaded_from(notebooks: Path) -> Catalogue:
+    return load((SHARED, *sorted(notebooks.glob(f"*{REPORT_SUFFIX}"))))
 
 
 def catalogue() -> Mapping[str, Mapping[str, str]]:
