@@ -27,7 +27,8 @@ CHROMIUM = shutil.which("chromium")
 #: Measures the page once laid out: the document's width, every element that reaches past
 #: the viewport (except inside the boxes where wide tables and charts scroll), and the
 #: report tables' cells: how many, those not laid out as a line of a card (display: block,
-#: or none when empty), and those reaching past the viewport, scroll box or not.
+#: or none when empty), and those reaching past the viewport, scroll box or not; the
+#: charts' widths.
 MEASURE = """
 <script>
 window.addEventListener("load", () => {
@@ -57,6 +58,8 @@ window.addEventListener("load", () => {
         + Math.round(rect.right));
     }
   }
+  const charts = [...document.querySelectorAll("figure.report-figure img")].map(
+    (img) => Math.round(img.getBoundingClientRect().width));
   parent.postMessage(JSON.stringify({
     viewport: window.innerWidth,
     scrollWidth: document.documentElement.scrollWidth,
@@ -64,6 +67,7 @@ window.addEventListener("load", () => {
     cells: cells.length,
     notCards: notCards,
     wideCells: wideCells,
+    charts: charts,
   }), "*");
 });
 </script>
@@ -169,6 +173,10 @@ def test_nothing_overflows_a_phone_screen(reports_build, tmp_path, name, lang):
     assert found["cells"] > 0
     assert found["notCards"] == []
     assert found["wideCells"] == []
+    # The charts (every report has some) are drawn 462 units wide (6.4 in) with labels of 7
+    # units at the smallest: at 560 px or more, 7 x 560 / 462 = 8.5 px high or more (at the
+    # 350 px of the text's width they were 7 x 350 / 462 = 5.3 px).
+    assert found["charts"] and min(found["charts"]) >= 560, found["charts"]
 
 
 @pytest.mark.parametrize(("name", "lang"), VARIANTS)
