@@ -62,9 +62,27 @@ def test_table_checks_its_shape_and_right_aligns_numbers():
         total=True,
     )  # fmt: skip
     html = table.render("html")
-    assert '<th scope="col" class="num">Value</th>' in html
-    assert '<td class="num">7.8</td>' in html
-    assert '<tr class="total"><th scope="row">Total</th><td class="num"><strong>9</strong>' in html
+    assert '<th scope="col" role="columnheader" class="num">Value</th>' in html
+    assert '<td role="cell" data-label="Value" class="num">7.8</td>' in html
+    assert (
+        '<tr role="row" class="total"><th scope="row" role="rowheader" data-label="Indicator">'
+        'Total</th><td role="cell" data-label="Value" class="num"><strong>9</strong>'
+    ) in html
+
+
+def test_every_cell_carries_its_column_header_for_the_phone_layout():
+    # On a phone each row is a card and each cell shows its column's header (data-label,
+    # escaped like any text); an empty cell stays empty, so the card layout can hide it.
+    columns = (Column("Claim"), Column("Verdict & reason"), Column("Note"))
+    rows = (("F001", (Badge("contradiction", "contradiction", "×"),), ""),)
+    html = Table("Table 2.", "Checks", columns, rows).render("html")
+    assert '<th scope="row" role="rowheader" data-label="Claim">F001</th>' in html
+    assert '<td role="cell" data-label="Verdict &amp; reason"><span class="badge' in html
+    assert '<td role="cell" data-label="Note"></td></tr>' in html
+    # 1 row x 3 columns: 1 row header + 2 cells, each labelled; 3 column headers.
+    assert html.count("data-label=") == 3
+    assert html.count('<th scope="col" role="columnheader">') == 3
+    assert '<table role="table">' in html and html.count('role="rowgroup"') == 2
 
 
 def test_badge_and_breaks_render_in_cells():
@@ -330,7 +348,7 @@ def test_scenario_table_names_this_edition_and_right_aligns_its_numbers(ds):
         "source. Sources: Walloon Government"
     )
     html = table.render("html")
-    assert '<th scope="col" class="num">Jobs expected</th>' in html
+    assert '<th scope="col" role="columnheader" class="num">Jobs expected</th>' in html
 
 
 def test_the_data_appendix_says_which_figures_are_inferred_rather_than_written(ds):
@@ -341,5 +359,7 @@ def test_the_data_appendix_says_which_figures_are_inferred_rather_than_written(d
     html = appendices.data_appendix(doc).render("html")
     # F001-04 (Germany first) is value_basis "inferred"; F001-03 (the US second) is written.
     assert html.count("not written as a figure but inferred from the passage") == 1
-    row = re.search(r"<tr>(?:(?!</tr>).)*F001-04(?:(?!</tr>).)*</tr>", html, re.S).group(0)
+    row = re.search(r'<tr role="row">(?:(?!</tr>).)*F001-04(?:(?!</tr>).)*</tr>', html, re.S).group(
+        0
+    )
     assert "inferred from the passage" in row

@@ -24,25 +24,50 @@ VARIANTS = [(name, lang) for name in REGISTRY for lang in LANGS]
 WIDTH = 390
 CHROMIUM = shutil.which("chromium")
 
-#: Measures the page once laid out: the document's width, and every element that reaches
-#: past the viewport, except inside the boxes where wide tables scroll.
+#: Measures the page once laid out: the document's width, every element that reaches past
+#: the viewport (except inside the boxes where wide tables and charts scroll), and the
+#: report tables' cells: how many, those not laid out as a line of a card (display: block,
+#: or none when empty), and those reaching past the viewport, scroll box or not; the
+#: charts' widths.
 MEASURE = """
 <script>
 window.addEventListener("load", () => {
   const width = document.documentElement.clientWidth;
   const wide = [];
   for (const el of document.body.querySelectorAll("*")) {
-    if (el.closest(".table-scroll") && !el.matches(".table-scroll")) continue;
-    const box = el.getBoundingClientRect();
-    if (box.width > 0 && (box.right > width + 0.5 || box.left < -0.5)) {
+    const box = el.closest(".table-scroll, .figure-scroll");
+    if (box && box !== el) continue;
+    const rect = el.getBoundingClientRect();
+    if (rect.width > 0 && (rect.right > width + 0.5 || rect.left < -0.5)) {
       wide.push(el.tagName.toLowerCase() + "." + [...el.classList].join(".") + " "
-        + Math.round(box.left) + ".." + Math.round(box.right));
+        + Math.round(rect.left) + ".." + Math.round(rect.right));
     }
   }
+  const cells = document.querySelectorAll(".report-table td, .report-table tbody th");
+  const notCards = [];
+  const wideCells = [];
+  for (const cell of cells) {
+    const display = getComputedStyle(cell).display;
+    const empty = cell.textContent.trim() === "";
+    if (!(display === "block" || (display === "none" && empty))) {
+      notCards.push(cell.dataset.label + ": " + display);
+    }
+    const rect = cell.getBoundingClientRect();
+    if (rect.right > width + 0.5 || rect.left < -0.5) {
+      wideCells.push(cell.dataset.label + ": " + Math.round(rect.left) + ".."
+        + Math.round(rect.right));
+    }
+  }
+  const charts = [...document.querySelectorAll("figure.report-figure img")].map(
+    (img) => Math.round(img.getBoundingClientRect().width));
   parent.postMessage(JSON.stringify({
     viewport: window.innerWidth,
     scrollWidth: document.documentElement.scrollWidth,
     wide: wide,
+    cells: cells.length,
+    notCards: notCards,
+    wideCells: wideCells,
+    charts: charts,
   }), "*");
 });
 </script>
@@ -105,7 +130,11 @@ def test_the_measure_sees_an_overflowing_element(tmp_path):
         '<!DOCTYPE html><html><head><meta name="viewport" content="width=device-width">'
         '</head><body style="margin:0"><div class="wide" style="width:600px">x</div>'
         '<div class="table-scroll" style="overflow-x:auto"><table style="width:900px">'
-        "<tr><td>scrolls inside its box</td></tr></table></div></body></html>",
+        "<tr><td>scrolls inside its box</td></tr></table></div>"
+        '<div class="report-table"><table><tbody><tr><td data-label="Claim" style="padding:0">'
+        '<div style="width:500px">wider than the screen</div></td><td data-label="Verdict" '
+        'style="padding:0"><div style="width:20px">x</div></td></tr></tbody></table></div>'
+        "</body></html>",
         "utf-8",
     )
     out = tmp_path / "measured"
@@ -113,8 +142,23 @@ def test_the_measure_sees_an_overflowing_element(tmp_path):
     found = measure(page, out)
     assert found["viewport"] == WIDTH
     assert found["scrollWidth"] == 600
-    # The wide block and nothing inside the scroll box (html/body fit: they are 390 wide).
-    assert found["wide"] == ["div.wide 0..600"]
+    # The wide block; the table whose cells hold blocks of 500 and 20 px (with the default
+    # border spacing of 2 px: cells 2..502 and 504..524, table 0..526); nothing inside
+    # the scroll box (html and body fit: they are 390 wide).
+    assert found["wide"] == [
+        "div.wide 0..600",
+        "table. 0..526",
+        "tbody. 2..524",
+        "tr. 2..524",
+        "td. 2..502",
+        "div. 2..502",
+        "td. 504..524",
+        "div. 504..524",
+    ]
+    # 2 cells, neither a card's line (no report stylesheet here), both past the screen.
+    assert found["cells"] == 2
+    assert found["notCards"] == ["Claim: table-cell", "Verdict: table-cell"]
+    assert found["wideCells"] == ["Claim: 2..502", "Verdict: 504..524"]
 
 
 @needs_chromium
@@ -124,3 +168,26 @@ def test_nothing_overflows_a_phone_screen(reports_build, tmp_path, name, lang):
     assert found["viewport"] == WIDTH
     assert found["scrollWidth"] <= WIDTH, found
     assert found["wide"] == []
+    # Below 600 px every cell of every table is a line of a card (or, empty, takes no room),
+    # none wider than the screen.
+    assert found["cells"] > 0
+    assert found["notCards"] == []
+    assert found["wideCells"] == []
+    # The charts (every report has some) are drawn 462 units wide (6.4 in) with labels of 7
+    # units at the smallest: at 560 px or more, 7 x 560 / 462 = 8.5 px high or more (at the
+    # 350 px of the text's width they were 7 x 350 / 462 = 5.3 px).
+    assert found["charts"] and min(found["charts"]) >= 560, found["charts"]
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_every_table_cell_carries_its_column_header(reports_build, name, lang):
+    # The phone layout shows each cell under its column's header, read from data-label.
+    html = (reports_build["out"] / lang / f"{name}.html").read_text("utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.html["lang"] == lang
+    for table in soup.select(".report-table table"):
+        headers = [th.get_text(" ", strip=True) for th in table.select("thead th")]
+        for row in table.select("tbody tr"):
+            labels = [cell.get("data-label") for cell in row.find_all(["td", "th"])]
+            assert labels == headers, (table.caption.get_text(" ", strip=True), labels)
+    assert soup.select(".report-table td") and not soup.select(".report-table td:not([data-label])")
