@@ -136,7 +136,7 @@ def test_the_sector_sentences_name_the_partners_the_clusters_and_the_forecast_ag
         entrepreneurs=clusters.summit_entrepreneurs, investors=clusters.summit_investors,
     )  # fmt: skip
     assert "one of the 6 leading clusters supported by the Flemish agency VLAIO" in clusters_text
-    assert "As early as 2023" in clusters_text
+    assert "The two clusters have worked together since 2023" in clusters_text
     assert "where 75 entrepreneurs met more than 60 investors" in clusters_text
     age_text = doc.t(
         "report.sector_overview.market.age",
@@ -363,3 +363,13 @@ def test_the_data_appendix_says_which_figures_are_inferred_rather_than_written(d
         0
     )
     assert "inferred from the passage" in row
+
+
+def test_a_report_resting_on_some_texts_counts_and_dates_those_only(ds):
+    doc = Document(ds, "atmp_partnership", "en")
+    assert doc.coverage()["n"] == "5"  # every text, until the report names its own
+    doc.covers(indicators.funding(ds), indicators.jobs(ds))
+    # S002 (17 January 2024) and S003 (dated to the year 2024 only): one year, no month
+    assert doc.coverage() == {"n": "2", "start": "2024", "end": "2024", "span": "in 2024"}
+    assert doc.title_block().meta[-1] == ("Sources", "2024")
+    assert ("Sources", "2024 (2 published texts)") in doc.colophon().items

@@ -138,7 +138,16 @@ def verdict_counts(doc: Document, found: pd.DataFrame, caption_key: str) -> Tabl
         + [formatting.fmt_number(len(found), lang)]
     )
     ids = [i for ids in found["fact_ids"] for i in ids]
-    return doc.block_table(doc.t(caption_key), headers, rows, ids, "compact counts", total=True)
+    # Counts of this audit's findings: the audit is their source, not the texts it checks.
+    return doc.block_table(
+        doc.t(caption_key),
+        headers,
+        rows,
+        ids,
+        "compact counts",
+        total=True,
+        source=t("summary.tile.source_audit", lang),
+    )
 
 
 def translation_table(doc: Document, audit: pd.DataFrame, caption_key: str) -> Table:

@@ -232,17 +232,32 @@ class Document:
             return sources
         return sources[sources["source_id"].astype(str).isin(self._covered)]
 
+    def _span_ends(self) -> tuple[str, str]:
+        """The first and last months of the covered sources, or their one year.
+
+        The year stands alone when every source falls in it and one is dated to the year
+        only: a month would claim more than the data holds.
+        """
+        sources = self.covered_sources()
+        dates = sorted(sources["pub_date"])
+        one_year = dates[0].year == dates[-1].year
+        precision = "year" if one_year and (sources["date_precision"] == "year").any() else "month"
+        return (
+            formatting.fmt_date(dates[0], self.lang, precision),
+            formatting.fmt_date(dates[-1], self.lang, precision),
+        )
+
     def coverage(self) -> dict[str, str]:
         """How many texts the data covers and from when to when (month precision).
 
-        Returns ``{"n": ..., "start": ..., "end": ...}``, ready for a message's values.
+        Returns ``{"n": ..., "start": ..., "end": ..., "span": ...}``, ready for a message's
+        values; ``span`` reads "between February 2021 and May 2024", or "in 2024" when the
+        two ends are the same.
         """
-        dates = sorted(self.covered_sources()["pub_date"])
-        start = formatting.fmt_date(dates[0], self.lang, "month")
-        end = formatting.fmt_date(dates[-1], self.lang, "month")
+        start, end = self._span_ends()
         span = ("report.span.in", {"month": start}) if start == end else ("report.span.between", {})
         return {
-            "n": formatting.fmt_number(len(dates), self.lang),
+            "n": formatting.fmt_number(len(self.covered_sources()), self.lang),
             "start": start,
             "end": end,
             "span": t(span[0], self.lang, start=start, end=end, **span[1]),
@@ -359,10 +374,8 @@ class Document:
 
     def sources_period(self) -> str:
         """The months of the first and last sources: ``February 2021 – May 2024``."""
-        dates = sorted(self.covered_sources()["pub_date"])
-        start = formatting.fmt_date(dates[0], self.lang, "month")
-        end = formatting.fmt_date(dates[-1], self.lang, "month")
-        if start == end:  # one month: named once
+        start, end = self._span_ends()
+        if start == end:  # one month or year: named once
             return start
         return t("report.meta.sources_value", self.lang, start=start, end=end)
 
