@@ -135,15 +135,15 @@ def test_explanations_in_both_languages(audit):
         "texte)"
     )
     assert changed["explanation_en"] == (
-        "The figures differ — 250 (S002, boilerplate, 17 January 2024) and 260 (S004, body, "
-        "14 May 2024) — but were published at different dates: each may have been true at its "
+        "The figures differ — 250 (S002, presentation paragraph, 17 January 2024) and 260 "
+        "(S004, body, 14 May 2024) — but were published at different dates: each may have been true at its "
         "date. The analysis uses 260 (S004, body)."
     )
     inside = rows.loc["DOC:F004-01+F004-13"]
     assert inside["explanation_en"] == (
         "The two statements contradict each other (260 against 250); the analysis uses 260 "
-        "(S004, body), as a text's body prevails over its boilerplate, then the latest text "
-        "over earlier ones."
+        "(S004, body), as a text's body prevails over its presentation paragraph, then the "
+        "latest text over earlier ones."
     )
     subject = rows.loc["TR:F002-20+F003-16"]
     assert subject["explanation_fr"] == (

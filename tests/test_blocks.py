@@ -254,9 +254,9 @@ def test_scenario_edition_is_titled_and_marked_with_the_stated_values(ds):
         "Scénario\u00a0: part publique du financement 50\u00a0% "
         "(chiffre annoncé\u00a0: environ 60\u00a0%)"
     )
-    # An assumption of assumptions.csv is compared with its value in the data (1 pp).
+    # An assumption of assumptions.csv is compared with its default value (1 pp).
     audit = Document(ds, "claims_audit", "en", cagr_tolerance=5).title_block()
-    assert audit.scenario == ("Scenario: CAGR check tolerance 5 pp (value in the data: 1 pp)")
+    assert audit.scenario == ("Scenario: CAGR check tolerance 5 pp (default value: 1 pp)")
     # An edition as of a date is no scenario: its figures are the sources'.
     assert Document(ds, "claims_audit", "en", as_of="2024-01-31").title_block().scenario == ""
 
