@@ -136,8 +136,8 @@ def test_explanations_in_both_languages(audit):
     )
     assert changed["explanation_en"] == (
         "The figures differ — 250 (S002, presentation paragraph, 17 January 2024) and 260 "
-        "(S004, body, 14 May 2024) — but were published at different dates: each may have been true at its "
-        "date. The analysis uses 260 (S004, body)."
+        "(S004, body, 14 May 2024) — but were published at different dates: each may have "
+        "been true at its date. The analysis uses 260 (S004, body)."
     )
     inside = rows.loc["DOC:F004-01+F004-13"]
     assert inside["explanation_en"] == (
