@@ -389,7 +389,7 @@ def _events_table(doc: Document) -> Table:
 def _sources_table(doc: Document) -> Table:
     lang = doc.lang
     rows = []
-    for sid in sorted(str(s) for s in doc.ds.sources["source_id"]):
+    for sid in sorted(str(s) for s in doc.covered_sources()["source_id"]):
         src = doc.source(sid)
         basis = t(f"report.date_basis.{src['date_basis']}", lang)
         rows.append(
