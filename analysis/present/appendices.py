@@ -79,7 +79,6 @@ def methodology(doc: Document, stated: Mapping[str, Indicator] | None = None) ->
         stated: for each scenario parameter left at None, the stated indicator it stands
             for (e.g. ``{"public_share": funding.public_share}``).
     """
-    lang = doc.lang
     out: list[Any] = [doc.section("methodology", appendix=True)]
     out.append(doc.section("method_reading", 2))
     out.append(doc.para("report.method.bounds", "report.method.one_qualifier"))
@@ -115,23 +114,32 @@ def methodology(doc: Document, stated: Mapping[str, Indicator] | None = None) ->
     params = _parameter_rows(doc, stated or {})
     if params:
         out.append(doc.section("method_parameters", 2))
-        headers = [
-            (t("report.col.parameter", lang), False),
-            (t("report.col.assumption", lang), False),
-            (t("report.col.value_used", lang), True),
-        ]
         out.append(
-            doc.block_table(
-                t("report.caption.method_parameters", lang),
-                headers,
+            _methods_table(
+                doc,
+                "report.caption.method_parameters",
+                ("report.col.parameter", "report.col.assumption", "report.col.value_used"),
                 params,
-                (),
                 "methods compact",
-                source="",
-                widths=(24, 56, 20),
+                (24, 56, 20),
             )
         )
     return Blocks(out)
+
+
+def _methods_table(
+    doc: Document,
+    caption_key: str,
+    columns: tuple[str, str, str],
+    rows: list[list[object]],
+    style: str,
+    widths: tuple[int, int, int],
+) -> Any:
+    """A table of the methodology: two text columns, then the value used (right-aligned)."""
+    headers = [(t(key, doc.lang), i == len(columns) - 1) for i, key in enumerate(columns)]
+    return doc.block_table(
+        t(caption_key, doc.lang), headers, rows, (), style, source="", widths=widths
+    )
 
 
 def _equation(doc: Document, name: str) -> Equation:
@@ -238,20 +246,14 @@ def _indicator_blocks(doc: Document) -> list[Any]:
     if in_words:
         out.append(doc.para("report.method.stated_words", items=separator.join(in_words)))
     if rows:
-        headers = [
-            (t("report.col.indicator_definition", lang), False),
-            (t("report.col.formula", lang), False),
-            (t("report.col.value_used", lang), True),
-        ]
         out.append(
-            doc.block_table(
-                t("report.caption.method_indicators", lang),
-                headers,
+            _methods_table(
+                doc,
+                "report.caption.method_indicators",
+                ("report.col.indicator_definition", "report.col.formula", "report.col.value_used"),
                 rows,
-                (),
                 "methods",
-                source="",
-                widths=(50, 32, 18),
+                (50, 32, 18),
             )
         )
     return out
