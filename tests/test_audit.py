@@ -64,7 +64,7 @@ FINDINGS = {
     "TREND:F002-20+F002-21+F002-22": ("not verifiable", "within_size_precision"),
     "TREND:F003-16+F003-17+F003-18": ("not verifiable", "within_size_precision"),
     # statements, not figures, that differ between S002 and S003 (version_differences.csv)
-    **{f"VER:V0{i}": (VERSIONS, "only_in_one_version") for i in (1, 2, 3, 6, 7, 9)},
+    **{f"VER:V{i:02}": (VERSIONS, "only_in_one_version") for i in (1, 2, 3, 6, 7, 9, 10, 11, 12)},
     **{f"VER:V0{i}": (VERSIONS, "credited_differently") for i in (4, 5, 8)},
 }  # fmt: skip
 
@@ -382,10 +382,10 @@ def test_audit_command_prints_the_table(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "Audit of the quantified claims" in out
     assert "XDOC:F002-28+F004-01" in out
-    # 52 rows make 44 findings (see test_findings_on_the_real_data)
+    # 55 rows make 47 findings (see test_findings_on_the_real_data)
     assert (
-        "44 findings from 52 checks. consistent: 28; conflict: 1; changed over time: 1; "
-        "differs between language versions: 12; not verifiable: 2." in out
+        "47 findings from 55 checks. consistent: 28; conflict: 1; changed over time: 1; "
+        "differs between language versions: 15; not verifiable: 2." in out
     )
     assert "  conflict: Two statements that cannot both be true at the same date." in out
     assert "  implausible: The statement is possible but unlikely" in out
@@ -397,7 +397,7 @@ def test_audit_command_french(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "Audit des affirmations chiffrées" in out
     assert (
-        f"44 constats issus de 52 contrôles. cohérent{NBSP}: 28{NNBSP}; "
+        f"47 constats issus de 55 contrôles. cohérent{NBSP}: 28{NNBSP}; "
         f"contradiction{NBSP}: 1{NNBSP}; " in out
     )
 
@@ -459,24 +459,25 @@ def test_findings_on_the_real_data(audit):
 def test_totals_equal_the_distinct_findings_on_the_real_data(audit):
     found = findings(audit)
     totals = finding_totals(found)
-    # 52 rows. consistent: 29 rows, of which the jobs parts check in both versions is one
+    # 55 rows. consistent: 29 rows, of which the jobs parts check in both versions is one
     # finding -> 28. The market sizes against the rate of an earlier period, in both
     # versions -> 1 finding "not verifiable". BioWin's 260 vs 250 inside S004 -> 1 conflict;
     # 250 (January) vs 260 (May) -> 1 changed over time. Differences between the versions:
     # 3 rows of another subject -> 1, the 60/40 split -> 1, 23 M granted -> 1, 250 members +
-    # V09 -> 1, 20 years + V07 -> 1, V01-V06 and V08 without a figure -> 7: 12 findings.
+    # V09 -> 1, 20 years + V07 -> 1, V01-V06, V08 and V10-V12 without a figure -> 10:
+    # 15 findings.
     # The 2019-2025 rate without a 2019 size, in both versions -> 1 more not verifiable: 2.
     assert totals == {
         "consistent": 28,
         "consistent within stated precision": 0,
         "conflict": 1,
         "changed over time": 1,
-        "differs between language versions": 12,
+        "differs between language versions": 15,
         "not verifiable": 2,
         "implausible": 0,
     }
     assert list(totals) == list(VERDICTS)
-    assert sum(totals.values()) == len(found) == found["finding_id"].nunique() == 44
+    assert sum(totals.values()) == len(found) == found["finding_id"].nunique() == 47
     for verdict, n in totals.items():
         assert n == found.loc[found["verdict"] == verdict, "finding_id"].nunique()
 
