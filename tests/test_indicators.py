@@ -209,9 +209,9 @@ def test_jobs(ds):
     check(j.current_direct, 2100, "lower")
     check(j.current_total, 6000, "exact")
     check(j.current_indirect, 3900, "upper")  # 6000 - (more than 2 100) = less than 3 900
-    # 3900 / 2100 = 1.8571, within 3 850 / 2 150 = 1.79 and 3 950 / 2 050 = 1.93: to the
-    # half, 1.8571 / 0.5 = 3.71 -> 4 halves -> about 2
-    check(j.current_ratio, 2.0, "approx")
+    # less than 3900 / more than 2100 = less than 1.8571: to the half it would read "about
+    # 2", above the bound, so the bound is kept, to the tenth upwards: less than 1.9
+    check(j.current_ratio, 1.9, "upper")
     check(j.direct_growth, 22.380952, "approx")  # 470 / 2100 = 0.22381, lower over lower
     check(j.total_growth, 27.833333, "lower")  # 1670 / 6000 = 0.27833
     check(j.direct_annual_rate, 4.120, "approx", rel=1e-3)  # 1.22381 ** (1/5) - 1 = 0.04120
@@ -230,8 +230,8 @@ def test_jobs_texts(ds):
     # the half, about 2.5, not the outward-rounded "less than 3 times"
     assert j.projected_ratio.digits == 1
     assert j.projected_ratio.text("en") == "about 2.5 times"
-    # (6000 - 2100) / 2100 = 1.857, within 3850 / 2150 = 1.79 and 3950 / 2050 = 1.93
-    assert j.current_ratio.text("fr") == f"environ 2{NBSP}fois"
+    # (6000 - more than 2100) / more than 2100 = less than 1.857: never "about 2"
+    assert j.current_ratio.text("fr") == f"moins de 1,9{NBSP}fois"
     assert j.total_growth.text("en") == "more than 27.8%"
     assert j.direct_growth.text("fr") == f"environ 22,4{NBSP}%"
     # 81 000 / 1 670 = 48.503: the tight figure, not a looser "less than €48.6k"

@@ -957,7 +957,14 @@ def _ratio(numerator: Bounded, denominator: Bounded) -> tuple[Bounded, int]:
     q = numerator / denominator
     try:
         if q.direction != "none" or q.approximate:
-            return supported_ratio(numerator.value, denominator.value)
+            shown, digits = supported_ratio(numerator.value, denominator.value)
+            # "About" must not pass the bound the figures set: less than 3 900 / more than
+            # 2 100 = 1.857 is "less than 1.9 times", not "about 2 times".
+            if q.direction == "upper" and shown.value > q.value:
+                return Bounded(math.ceil(q.value * 10) / 10, "upper", strict=True), 1
+            if q.direction == "lower" and shown.value < q.value:
+                return Bounded(math.floor(q.value * 10) / 10, "lower", strict=True), 1
+            return shown, digits
         return q, supported_digits(*ratio_range(numerator.value, denominator.value))
     except ValueError:  # a scenario's denominator below its own rounding
         return q, 2
