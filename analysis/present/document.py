@@ -307,8 +307,7 @@ class Document:
 
     def metric_list(self, metrics: Iterable[str]) -> str:
         """Labels of metrics, each once, in the document's language, as one list."""
-        labels = dict.fromkeys(formatting.in_sentence(self.metric_label(str(m))) for m in metrics)
-        return t("report.list_separator", self.lang).join(labels)
+        return self.join(formatting.in_sentence(self.metric_label(str(m))) for m in metrics)
 
     def join(self, items: Iterable[str]) -> str:
         """Texts as one list in the document's language, each once."""

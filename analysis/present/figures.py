@@ -268,11 +268,11 @@ def source_line(
 # -- 1. funding -----------------------------------------------------------------------------
 
 
-def _scenario_source(
-    ds: Dataset, ids: tuple[str, ...], lang: str, varied: Iterable[Indicator]
-) -> str:
-    """The source line of a scenario's chart: its scenario values named before the sources."""
+def _source(ds: Dataset, ids: tuple[str, ...], lang: str, varied: Iterable[Indicator] = ()) -> str:
+    """A chart's source line; a scenario's names its ``varied`` values before the sources."""
     labels = dict.fromkeys(formatting.in_sentence(ind.label_text(lang)) for ind in varied)
+    if not labels:
+        return source_line(ds, ids, lang)
     return _t(
         "report.source_scenario",
         lang,
@@ -351,27 +351,18 @@ def funding(ds: Dataset, lang: str, public_share: float | None = None) -> Figure
     )  # fmt: skip
     caption_key = "figure.funding.caption_scenario" if scenario else "figure.funding.caption"
     caption_key += f"_{reading}"
+    remaining = f.public_remaining if public_reading else f.remaining
+    varied = (
+        (f.public_share, f.private_share, f.public_amount, f.private_amount, remaining)
+        if scenario
+        else ()
+    )
     return Figure(
         key="funding",
         svg=chart.svg,
         alt=alt,
         caption=_t(caption_key, lang, **values),
-        source=(
-            _scenario_source(
-                ds,
-                ids,
-                lang,
-                (
-                    f.public_share,
-                    f.private_share,
-                    f.public_amount,
-                    f.private_amount,
-                    f.public_remaining if public_reading else f.remaining,
-                ),
-            )
-            if scenario
-            else source_line(ds, ids, lang)
-        ),
+        source=_source(ds, ids, lang, varied),
         fact_ids=ids,
     )
 
@@ -457,29 +448,19 @@ def jobs(
         j.projected_indirect, j.projected_total,
     )  # fmt: skip
     caption_key = "figure.jobs.caption_scenario" if scenario else "figure.jobs.caption"
+    # The values the parameters set, then the total they change.
+    varied = [
+        i
+        for i, given in ((j.projected_direct, direct_jobs), (j.projected_indirect, indirect_jobs))
+        if given is not None
+    ]
+    varied += [j.projected_total] if varied else []
     return Figure(
         key="jobs",
         svg=chart.svg,
         alt=alt,
         caption=_t(caption_key, lang, **values),
-        source=(
-            _scenario_source(
-                ds,
-                ids,
-                lang,
-                [
-                    ind
-                    for ind, given in (
-                        (j.projected_direct, direct_jobs),
-                        (j.projected_indirect, indirect_jobs),
-                        (j.projected_total, True),
-                    )
-                    if given is not None
-                ],
-            )
-            if scenario
-            else source_line(ds, ids, lang)
-        ),
+        source=_source(ds, ids, lang, varied),
         fact_ids=ids,
     )
 

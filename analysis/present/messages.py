@@ -267,13 +267,16 @@ def report_of(path: Path) -> str | None:
 
 
 def _loaded() -> Catalogue:
-    # Read once per notebooks folder: the project folder may change (--project, tests).
-    return _loaded_from(paths.NOTEBOOKS_DIR)
+    # Read once per project folder, which the environment and the working directory decide
+    # (--project, tests); keyed on those two, as resolving the folder on every message
+    # would cost ten times the lookup itself.
+    return _loaded_for(os.environ.get(paths.PROJECT_ENV), os.getcwd())
 
 
 @cache
-def _loaded_from(notebooks: Path) -> Catalogue:
-    return load((SHARED, *sorted(notebooks.glob(f"*{REPORT_SUFFIX}"))))
+def _loaded_for(project_env: str | None, cwd: str) -> Catalogue:
+    """The catalogues of the project folder that ``project_env`` and ``cwd`` decide."""
+    return load(catalogue_files())
 
 
 def catalogue() -> Mapping[str, Mapping[str, str]]:
