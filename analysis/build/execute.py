@@ -200,14 +200,17 @@ def _keep_spare(env: dict[str, str], cwd: str, kernel: _Kernel) -> None:
 _SPARE_FINALIZER: list[Any] = []
 
 #: Run in a kernel between two variants: the next notebook starts from an empty namespace,
-#: execution count 1, no open figure and the variants' working folder, as in a new kernel;
-#: only the imported modules stay, which is what reusing the kernel saves.
+#: execution count 1, no open figure, the variants' working folder and a new record of the
+#: messages it serves, as in a new kernel; only the imported modules stay, which is what
+#: reusing the kernel saves.
 _RESET = """\
 get_ipython().reset(new_session=True)
 import os as _os, sys as _sys
 _os.chdir({cwd!r})
 if "matplotlib.pyplot" in _sys.modules:
     _sys.modules["matplotlib.pyplot"].close("all")
+if "analysis.present.messages" in _sys.modules:
+    _sys.modules["analysis.present.messages"].new_record()
 del _os, _sys
 """
 
