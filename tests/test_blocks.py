@@ -264,12 +264,13 @@ def test_scenario_edition_is_titled_and_marked_with_the_stated_values(ds):
 def test_scenario_values_are_never_credited_to_a_source(ds):
     doc = Document(ds, "atmp_partnership", "en", public_share=0.5)
     fund = indicators.funding(ds, public_share=0.5)
-    # 81 x 0.5 = 40.5 in the scenario; stated: 81 x about 60% = about 48.6.
+    # 81 x 0.5 = 40.5 in the scenario (exact: 3 s.f.); stated: 81 x about 60% = about 48.6
+    # -> 2 s.f. -> about 49.
     tile = doc.tile(fund.public_amount, "public_amount", share=fund.public_share,
                     private=fund.private_amount)  # fmt: skip
     assert tile.number == "€40.5M"
     assert tile.source == (
-        "Scenario value; stated: about €48.6M. "
+        "Scenario value; stated: about €49M. "
         "Source: Walloon Government, BioWin, press release of 17 January 2024 (S002)."
     )
     # The budget itself is stated: its tile cites its source as usual.
@@ -337,11 +338,12 @@ def test_scenario_table_names_this_edition_and_right_aligns_its_numbers(ds):
         ("Public per job (€k)", True),
     ]
     # 50% ± 10 points, then the stated share (about 60%): 81 x 0.4 = 32.4, 81 x 0.5 = 40.5...
+    # exact scenario shares keep 3 s.f.; the stated "about 60%" gives 2: 48.6 -> 49, 32.4 -> 32
     assert [[cell[0].text for cell in row[:3]] for row in table.rows] == [
         ["40", "32.4", "48.6"],
         ["50 (this edition)", "40.5", "40.5"],
         ["60", "48.6", "32.4"],
-        ["about 60 (stated)", "about 48.6", "about 32.4"],
+        ["about 60 (stated)", "about 49", "about 32"],
     ]
     assert table.source.startswith(
         "Every row but the stated share's is a scenario, computed rather than taken from a "
