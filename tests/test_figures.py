@@ -566,6 +566,20 @@ def test_timeline_plots_every_event_it_counts(ds, made):
         assert fig.alt.count(_t_list_separator(lang)) == len(ids) - 1
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_timeline_axis_names_each_year_once(ds, made, lang):
+    # Events from February 2021 to 14 May 2024, axis from 1 January 2021 to 1 January 2025:
+    # the years 2021 to 2024, each once, as plain years; not the 2025 the axis closes on.
+    # Two events are dated to the year 2023 only: their rows also read "2023".
+    texts = _svg_texts(made["timeline", lang].svg)
+    rows = [str(e.date.year) for e in indicators.timeline(ds).new_events if e.precision == "year"]
+    assert rows == ["2023", "2023"]
+    years = [x for x in texts if re.fullmatch(r"\d{4}", x)]
+    for row in rows:
+        years.remove(row)
+    assert sorted(years) == ["2021", "2022", "2023", "2024"]
+
+
 def test_timeline_caption_without_restatements(ds):
     # In the edition of 1 January 2022 the only event text published is S000 (February 2021):
     # its 7 events, none restating another, so no clause.
