@@ -1,5 +1,6 @@
 """The presentation layer without a build: blocks, their HTML and Typst, the Document."""
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -162,6 +163,21 @@ def test_figure_block_is_numbered_and_names_no_url(ds):
     html = (first + second).render("html")
     assert "http://" not in html and "https://" not in html
     assert set(figures.eu_shares(ds, "fr").fact_ids) <= set(doc.fact_ids)
+    # On a phone the chart fits the width; a switch under it shows it full size and back.
+    assert first.zoom == (
+        "Afficher le graphique en taille réelle",
+        "Ajuster le graphique à l’écran",
+    )
+    assert html.count('<details class="figure-zoom">') == 2
+    assert (
+        '<summary><span class="zoom-open">Afficher le graphique en taille réelle</span>'
+        '<span class="zoom-fit">Ajuster le graphique à l’écran</span></summary>'
+    ) in html
+    # The PDF has no switch.
+    assert "taille réelle" not in first.render("typst")
+    with pytest.raises(ValueError) as err:
+        dataclasses.replace(first, zoom=("one label",))
+    assert str(err.value) == "figure 'eu_shares': zoom needs two labels, got ('one label',)"
 
 
 def test_summary_size_is_checked(ds):
