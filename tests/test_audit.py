@@ -172,13 +172,14 @@ def test_explanations_in_both_languages(audit):
     trend = rows.loc["TREND:F002-20+F002-21+F002-22"]
     assert trend["recomputed"] == pytest.approx(34.59, abs=0.01)  # 8 ** (1/7) - 1
     assert trend["explanation_en"] == (
-        "The 2025 (about €10bn) and 2032 (about €80bn) sizes imply about 34.6% a year, below "
+        "The 2025 (about €10bn) and 2032 (about €80bn) sizes imply about 35% a year, below "
         "the more than 36% stated for 2019–2025; the periods differ, so both can be true. "
         "Within the sizes' stated precision the rates can be equal: at 36% a year, about €80bn "
         "in 2032 would need €9.3bn in 2025, which 'about €10bn' covers (€5bn to €15bn). For "
-        "comparison, about €10bn in 2025 would give €86.1bn in 2032, against the €75bn to "
+        "comparison, about €10bn in 2025 would give €86bn in 2032, against the €75bn to "
         "€85bn that 'about €80bn' covers."
-    )  # 80 / 1.36**7 = 9.30; 10 * 1.36**7 = 86.05
+    )  # from "about" sizes, 2 s.f.: 80 / 1.36**7 = 9.30 -> 9.3; 10 * 1.36**7 = 86.05 -> 86;
+    # 8 ** (1/7) - 1 = 34.59 % -> 35
     rate = rows.loc["RATE:F002-20"]
     assert math.isnan(rate["recomputed"])
     assert rate["explanation_fr"].startswith(

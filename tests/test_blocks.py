@@ -1,5 +1,6 @@
 """The presentation layer without a build: blocks, their HTML and Typst, the Document."""
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -162,6 +163,21 @@ def test_figure_block_is_numbered_and_names_no_url(ds):
     html = (first + second).render("html")
     assert "http://" not in html and "https://" not in html
     assert set(figures.eu_shares(ds, "fr").fact_ids) <= set(doc.fact_ids)
+    # On a phone the chart fits the width; a switch under it shows it full size and back.
+    assert first.zoom == (
+        "Afficher le graphique en taille réelle",
+        "Ajuster le graphique à l’écran",
+    )
+    assert html.count('<details class="figure-zoom">') == 2
+    assert (
+        '<summary><span class="zoom-open">Afficher le graphique en taille réelle</span>'
+        '<span class="zoom-fit">Ajuster le graphique à l’écran</span></summary>'
+    ) in html
+    # The PDF has no switch.
+    assert "taille réelle" not in first.render("typst")
+    with pytest.raises(ValueError) as err:
+        dataclasses.replace(first, zoom=("one label",))
+    assert str(err.value) == "figure 'eu_shares': zoom needs two labels, got ('one label',)"
 
 
 def test_summary_size_is_checked(ds):
@@ -264,12 +280,13 @@ def test_scenario_edition_is_titled_and_marked_with_the_stated_values(ds):
 def test_scenario_values_are_never_credited_to_a_source(ds):
     doc = Document(ds, "atmp_partnership", "en", public_share=0.5)
     fund = indicators.funding(ds, public_share=0.5)
-    # 81 x 0.5 = 40.5 in the scenario; stated: 81 x about 60% = about 48.6.
+    # 81 x 0.5 = 40.5 in the scenario (exact: 3 s.f.); stated: 81 x about 60% = about 48.6
+    # -> 2 s.f. -> about 49.
     tile = doc.tile(fund.public_amount, "public_amount", share=fund.public_share,
                     private=fund.private_amount)  # fmt: skip
     assert tile.number == "€40.5M"
     assert tile.source == (
-        "Scenario value; stated: about €48.6M. "
+        "Scenario value; stated: about €49M. "
         "Source: Walloon Government, BioWin, press release of 17 January 2024 (S002)."
     )
     # The budget itself is stated: its tile cites its source as usual.
@@ -337,11 +354,12 @@ def test_scenario_table_names_this_edition_and_right_aligns_its_numbers(ds):
         ("Public per job (€k)", True),
     ]
     # 50% ± 10 points, then the stated share (about 60%): 81 x 0.4 = 32.4, 81 x 0.5 = 40.5...
+    # exact scenario shares keep 3 s.f.; the stated "about 60%" gives 2: 48.6 -> 49, 32.4 -> 32
     assert [[cell[0].text for cell in row[:3]] for row in table.rows] == [
         ["40", "32.4", "48.6"],
         ["50 (this edition)", "40.5", "40.5"],
         ["60", "48.6", "32.4"],
-        ["about 60 (stated)", "about 48.6", "about 32.4"],
+        ["about 60 (stated)", "about 49", "about 32"],
     ]
     assert table.source.startswith(
         "Every row but the stated share's is a scenario, computed rather than taken from a "

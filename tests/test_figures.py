@@ -269,18 +269,19 @@ def test_funding_caption_and_source(made):
 def test_funding_alt_gives_every_segment(made):
     fr, en = made["funding", "fr"].alt, made["funding", "en"].alt
     for text in (
-        f"public environ 48,6{NBSP}M€ (environ 60{NBSP}%)",
-        f"privé environ 32,4{NBSP}M€ (environ 40{NBSP}%)",
+        # 81 x about 60% = 48.6 -> 2 s.f. -> 49; 81 x about 40% = 32.4 -> 32
+        f"public environ 49{NBSP}M€ (environ 60{NBSP}%)",
+        f"privé environ 32{NBSP}M€ (environ 40{NBSP}%)",
         f"près de 23{NBSP}M€ octroyés en 2023",
-        # granted against the public part: about 48.6 - nearly 23 = about 25.6
-        f"environ 25,6{NBSP}M€ restant à octroyer",
+        # granted against the public part: about 48.6 - nearly 23 = about 25.6 -> 2 s.f. -> 26
+        f"environ 26{NBSP}M€ restant à octroyer",
     ):
         assert text in fr
     for text in (
-        "public about €48.6M (about 60%)",
-        "private about €32.4M (about 40%)",
+        "public about €49M (about 60%)",
+        "private about €32M (about 40%)",
         "nearly €23M granted in 2023",
-        "about €25.6M still to be granted",
+        "about €26M still to be granted",
         "assuming the amounts granted are public money",
     ):
         assert text in en
@@ -386,14 +387,14 @@ def test_market_caption_and_source(made):
     assert fr.caption == (
         f"Marché des ATMP{NBSP}: tailles annoncées pour 2025 et 2032, trajectoire du TCAC "
         f"annoncé pour 2019–2025 (plus de 36{NBSP}%) prolongé jusqu’en 2032, et trajectoire du "
-        f"taux qu’impliquent les deux tailles (environ 34,6{NBSP}%), soit un écart "
-        f"d’environ 1,4{NBSP}pt, pour une période postérieure à celle du taux annoncé, que ces "
+        f"taux qu’impliquent les deux tailles (environ 35{NBSP}%), soit un écart "
+        f"d’environ 1{NBSP}pt, pour une période postérieure à celle du taux annoncé, que ces "
         "tailles ne permettent donc pas de vérifier."
     )
     assert en.caption == (
         "ATMP market: sizes stated for 2025 and 2032, path of the CAGR stated for 2019–2025 "
         "(more than 36%) continued to 2032, and path of the rate the two sizes imply (about "
-        "34.6%), a gap of about 1.4 pp, for a later period than the stated rate, which these "
+        "35%), a gap of about 1 pp, for a later period than the stated rate, which these "
         "sizes therefore cannot check."
     )
     # S002 credits the market figures to Deloitte
@@ -407,17 +408,19 @@ def test_market_alt(made):
         f"environ 10{NBSP}Md€ en 2025",
         f"environ 80{NBSP}Md€ en 2032",
         # the side of these bounds is the point: after the figure, one qualifier
-        f"environ 1,58{NBSP}Md€ ou moins en 2019",
-        f"environ 86,1{NBSP}Md€ ou plus en 2032",
-        f"environ 34,6{NBSP}% par an",
+        # 10 / 1.36 ** 6 = 1.580 -> 1.6; 10 x 1.36 ** 7 = 86.05 -> 86; 8 ** (1/7) - 1 =
+        # 34.59 % -> 35: from "about" sizes, two significant figures
+        f"environ 1,6{NBSP}Md€ ou moins en 2019",
+        f"environ 86{NBSP}Md€ ou plus en 2032",
+        f"environ 35{NBSP}% par an",
     ):
         assert text in fr
     for text in (
         "about €10bn in 2025",
         "about €80bn in 2032",
-        "about €1.58bn or less in 2019",
-        "about €86.1bn or more in 2032",
-        "about 34.6% a year",
+        "about €1.6bn or less in 2019",
+        "about €86bn or more in 2032",
+        "about 35% a year",
     ):
         assert text in en
 
@@ -462,30 +465,31 @@ def test_market_chart_writes_its_key_and_values_as_the_prose_does(ds, made, lang
         key = [
             f"TCAC annoncé pour 2019–2025{NBSP}: plus de 36{NBSP}%",
             "Le même taux prolongé jusqu’en 2032",
-            f"Taux entre les deux tailles annoncées{NBSP}: environ 34,6{NBSP}% par an",
-            f"Écart entre les deux trajectoires{NBSP}: environ 1,4{NBSP}pt par an",
+            f"Taux entre les deux tailles annoncées{NBSP}: environ 35{NBSP}% par an",
+            f"Écart entre les deux trajectoires{NBSP}: environ 1{NBSP}pt par an",
             f"Taille annoncée (trait{NBSP}: ce que couvre «{NBSP}environ{NBSP}»)",
             "Taille qu’implique le TCAC annoncé",
         ]
-        values = [f"environ 86,1{NBSP}Md€ ou plus", f"environ 1,58{NBSP}Md€ ou moins",
+        values = [f"environ 86{NBSP}Md€ ou plus", f"environ 1,6{NBSP}Md€ ou moins",
                   f"(75{NBSP}Md€ à 85{NBSP}Md€)", f"(5{NBSP}Md€ à 15{NBSP}Md€)"]  # fmt: skip
     else:
         key = [
             "CAGR stated for 2019–2025: more than 36%",
             "The same rate continued to 2032",
-            "Rate between the two stated sizes: about 34.6% a year",
-            "Gap between the two paths: about 1.4 pp a year",
+            "Rate between the two stated sizes: about 35% a year",
+            "Gap between the two paths: about 1 pp a year",
             "Stated size (bar: the range 'about' covers)",
             "Size the stated CAGR implies",
         ]
-        values = ["about €86.1bn or more", "about €1.58bn or less", "(€75bn to €85bn)",
+        values = ["about €86bn or more", "about €1.6bn or less", "(€75bn to €85bn)",
                   "(€5bn to €15bn)"]  # fmt: skip
     for text in key + values:
         assert text in texts, text
     # One rounding per quantity: the chart's figures read as the claims audit's prose.
     shared = {
-        "fr": [f"86,1{NBSP}Md€", f"1,58{NBSP}Md€", f"34,6{NBSP}%", f"75{NBSP}Md€ à 85{NBSP}Md€"],
-        "en": ["€86.1bn", "€1.58bn", "34.6%", "€75bn to €85bn"],
+        # 10 x 1.36 ** 7 = 86.05 -> 86; 10 / 1.36 ** 6 = 1.580 -> 1.6; 34.59 % -> 35
+        "fr": [f"86{NBSP}Md€", f"1,6{NBSP}Md€", f"35{NBSP}%", f"75{NBSP}Md€ à 85{NBSP}Md€"],
+        "en": ["€86bn", "€1.6bn", "35%", "€75bn to €85bn"],
     }[lang]
     chart = " ".join(texts)
     for text in shared:
@@ -560,6 +564,20 @@ def test_timeline_plots_every_event_it_counts(ds, made):
             assert entries[f"figure.timeline.event.{event}"][lang] in texts, (lang, event)
         assert not any("Catalent et Thermo" in x or "Catalent and Thermo" in x for x in texts)
         assert fig.alt.count(_t_list_separator(lang)) == len(ids) - 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_timeline_axis_names_each_year_once(ds, made, lang):
+    # Events from February 2021 to 14 May 2024, axis from 1 January 2021 to 1 January 2025:
+    # the years 2021 to 2024, each once, as plain years; not the 2025 the axis closes on.
+    # Two events are dated to the year 2023 only: their rows also read "2023".
+    texts = _svg_texts(made["timeline", lang].svg)
+    rows = [str(e.date.year) for e in indicators.timeline(ds).new_events if e.precision == "year"]
+    assert rows == ["2023", "2023"]
+    years = [x for x in texts if re.fullmatch(r"\d{4}", x)]
+    for row in rows:
+        years.remove(row)
+    assert sorted(years) == ["2021", "2022", "2023", "2024"]
 
 
 def test_timeline_caption_without_restatements(ds):

@@ -12,7 +12,9 @@ from analysis.compute.growth import Bounded
 from analysis.present.formatting import (
     FR_GROUP,
     FR_UNIT_SPACE,
+    SIGNIFICANT_FIGURES,
     UNITS,
+    derived_digits,
     elide,
     fmt_date,
     fmt_fact,
@@ -293,8 +295,59 @@ def test_bounds_are_rounded_half_up_unless_that_makes_them_false():
 
 
 @pytest.mark.parametrize(
+    ("value", "unit", "approximate", "digits", "shown"),
+    [
+        # an approximate input: 2 significant figures
+        (48.6, "EUR_million", True, None, 0),  # 81 x about 0.60 = 48.6 -> 49
+        (47.325, "percent", True, None, 0),  # nearly 23 / 48.6 = 47.33 -> 47
+        (1.5804, "EUR_billion", True, 2, 1),  # about 10 / 1.36 ** 6 = 1.580 -> 1.6
+        (9.3015, "EUR_billion", True, None, 1),  # about 80 / 1.36 ** 7 = 9.30 -> 9.3
+        (9.96, "EUR_billion", True, None, 0),  # rounds up to 10: "10", not "10.0"
+        (0.254, "percent", True, None, 1),  # capped by the unit's one decimal: 0.3
+        # exact inputs only: at most 3 significant figures
+        (3.1154, "EUR_million", False, 2, 2),  # 81 / 26 = 3.115 -> 3.12
+        (6.75, "EUR_million", False, 2, 2),  # 81 / 12 = 6.75, exactly
+        (27.833, "percent", False, None, 1),  # more than 1 670 / 6 000 = 27.83 -> 27.8
+        (48.503, "EUR_thousand", False, None, 1),  # 81 000 / 1 670 = 48.50 -> 48.5
+        (5.0337, "percent", False, 1, 1),  # the given digits stay a limit: 5.0
+        # whole units are never rounded away; a ratio keeps the step of its own rule
+        (1670.0, "jobs", True, None, 0),  # "about 1,670", not "about 1,700"
+        (2.5, "ratio", True, 1, 1),  # about 2.5 times
+        (3.0, "ratio", True, 0, 0),  # about 3 times
+        (0.0, "percent", True, None, 0),
+    ],
+)
+def test_derived_figures_show_only_the_precision_their_inputs_support(
+    value, unit, approximate, digits, shown
+):
+    assert SIGNIFICANT_FIGURES == {"approximate": 2, "exact": 3}
+    assert derived_digits(value, unit, approximate, digits) == shown
+
+
+def test_derived_digits_and_bounds_round_as_before():
+    # the decimals the rule gives are the bound's precision: less than 48.503 stays 48.5
+    q = Bounded(48.503, "upper", True)
+    n = derived_digits(q.value, "EUR_thousand", q.approximate)
+    assert fmt_quantity(q, "EUR_thousand", "en", n) == "less than €48.5k"
+    # less than 33.95 (81 x 0.7 / 1 670 x 1 000) at 3 s.f. -> 34.0, on the right side
+    q = Bounded(33.952, "upper", True)
+    n = derived_digits(q.value, "EUR_thousand", q.approximate)
+    assert (n, fmt_quantity(q, "EUR_thousand", "en", n)) == (1, "less than €34.0k")
+    # more than 27.86 % at 3 s.f.: half-up 27.9 would be false by 0.04 -> 27.8 (floor)
+    q = Bounded(27.86, "lower", True)
+    n = derived_digits(q.value, "percent", q.approximate)
+    assert fmt_quantity(q, "percent", "en", n) == "more than 27.8%"
+
+
+@pytest.mark.parametrize(
     ("call", "message"),
     [
+        (lambda: derived_digits(1.5, "parsecs", True),
+         f"unit must be one of {', '.join(UNITS)}, got 'parsecs'"),
+        (lambda: derived_digits(math.inf, "percent", True),
+         "value must be a finite number, got inf"),
+        (lambda: derived_digits(1.5, "percent", True, -1),
+         "digits must be an integer from 0 to 6, got -1"),
         (lambda: fmt_number("x", "fr"), "value must be a number, got 'x'"),
         (lambda: fmt_number(True, "fr"), "value must be a number, got True"),
         (lambda: fmt_number(math.nan, "fr"), "value must be a finite number, got nan"),

@@ -16,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from analysis.build.registry import REGISTRY
+from analysis.present.messages import catalogue
 
 pytestmark = pytest.mark.build
 
@@ -28,21 +29,28 @@ CHROMIUM = shutil.which("chromium")
 #: the viewport (except inside the boxes where wide tables and charts scroll), and the
 #: report tables' cells: how many, those not laid out as a line of a card (display: block,
 #: or none when empty), and those reaching past the viewport, scroll box or not; the
-#: charts' widths.
+#: charts' widths and their full-size switches; then, every switch opened, the charts'
+#: widths and the elements past the viewport again.
 MEASURE = """
 <script>
 window.addEventListener("load", () => {
   const width = document.documentElement.clientWidth;
-  const wide = [];
-  for (const el of document.body.querySelectorAll("*")) {
-    const box = el.closest(".table-scroll, .figure-scroll");
-    if (box && box !== el) continue;
-    const rect = el.getBoundingClientRect();
-    if (rect.width > 0 && (rect.right > width + 0.5 || rect.left < -0.5)) {
-      wide.push(el.tagName.toLowerCase() + "." + [...el.classList].join(".") + " "
-        + Math.round(rect.left) + ".." + Math.round(rect.right));
+  const overflowing = () => {
+    const found = [];
+    for (const el of document.body.querySelectorAll("*")) {
+      const box = el.closest(".table-scroll, .figure-scroll");
+      if (box && box !== el) continue;
+      const rect = el.getBoundingClientRect();
+      if (rect.width > 0 && (rect.right > width + 0.5 || rect.left < -0.5)) {
+        found.push(el.tagName.toLowerCase() + "." + [...el.classList].join(".") + " "
+          + Math.round(rect.left) + ".." + Math.round(rect.right));
+      }
     }
-  }
+    return found;
+  };
+  const chartWidths = () => [...document.querySelectorAll("figure.report-figure img")].map(
+    (img) => Math.round(img.getBoundingClientRect().width));
+  const wide = overflowing();
   const cells = document.querySelectorAll(".report-table td, .report-table tbody th");
   const notCards = [];
   const wideCells = [];
@@ -58,8 +66,16 @@ window.addEventListener("load", () => {
         + Math.round(rect.right));
     }
   }
-  const charts = [...document.querySelectorAll("figure.report-figure img")].map(
-    (img) => Math.round(img.getBoundingClientRect().width));
+  const charts = chartWidths();
+  const switches = [...document.querySelectorAll("figure.report-figure")].map(
+    (fig) => {
+      const zoom = fig.querySelector("details.figure-zoom");
+      return zoom && getComputedStyle(zoom).display !== "none"
+        ? zoom.querySelector("summary").innerText.trim() : null;
+    });
+  for (const zoom of document.querySelectorAll("details.figure-zoom")) zoom.open = true;
+  const chartsOpen = chartWidths();
+  const wideOpen = overflowing();
   parent.postMessage(JSON.stringify({
     viewport: window.innerWidth,
     scrollWidth: document.documentElement.scrollWidth,
@@ -68,6 +84,9 @@ window.addEventListener("load", () => {
     notCards: notCards,
     wideCells: wideCells,
     charts: charts,
+    switches: switches,
+    chartsOpen: chartsOpen,
+    wideOpen: wideOpen,
   }), "*");
 });
 </script>
@@ -173,10 +192,18 @@ def test_nothing_overflows_a_phone_screen(reports_build, tmp_path, name, lang):
     assert found["cells"] > 0
     assert found["notCards"] == []
     assert found["wideCells"] == []
-    # The charts (every report has some) are drawn 462 units wide (6.4 in) with labels of 7
-    # units at the smallest: at 560 px or more, 7 x 560 / 462 = 8.5 px high or more (at the
-    # 350 px of the text's width they were 7 x 350 / 462 = 5.3 px).
-    assert found["charts"] and min(found["charts"]) >= 560, found["charts"]
+    # The charts (every report has some) fit the text's width: 390 px less the page's
+    # padding of 1.25rem a side (18.75 px at 15 px a rem) = 352.5, drawn 353 px wide;
+    # none cut off, none in a box to scroll.
+    assert found["charts"] and set(found["charts"]) == {353}, found["charts"]
+    # Under each, its switch to full size, in the page's language.
+    label = catalogue()["report.figure_full_size"][lang]
+    assert found["switches"] == [label] * len(found["charts"])
+    # Full size, they are drawn 462 units wide (6.4 in) with labels of 7 units at the
+    # smallest: at 560 px, 7 x 560 / 462 = 8.5 px high (at 354 px: 5.4 px), scrolling in
+    # their box; still nothing past the screen.
+    assert set(found["chartsOpen"]) == {560}, found["chartsOpen"]
+    assert found["wideOpen"] == []
 
 
 @pytest.mark.parametrize(("name", "lang"), VARIANTS)

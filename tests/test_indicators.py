@@ -159,13 +159,22 @@ def test_funding(ds):
 
 def test_funding_texts(ds):
     f = ind.funding(ds)
-    assert f.public_amount.text("fr") == f"environ 48,6{NBSP}M€"
-    assert f.public_amount.text("en") == "about €48.6M"
-    assert f.granted.text("en") == "nearly €23M"
-    # nearly 23 / 81 = at most about 28.395 %: one qualifier, "environ 28,4 %"
-    assert f.granted_share.text("fr") == f"environ 28,4{NBSP}%"
+    # 81 x about 0.60 = 48.6, an approximate input -> 2 significant figures -> 49
+    assert f.public_amount.text("fr") == f"environ 49{NBSP}M€"
+    assert f.public_amount.text("en") == "about €49M"
+    assert f.public_amount.value == pytest.approx(48.6)  # only the text is rounded
+    assert f.private_amount.text("en") == "about €32M"  # 81 x about 0.40 = 32.4 -> 2 s.f. -> 32
+    assert f.granted.text("en") == "nearly €23M"  # stated: as stated
+    # nearly 23 / 81 = at most about 28.395 %: one qualifier, 2 s.f. -> "environ 28 %"
+    assert f.granted_share.text("fr") == f"environ 28{NBSP}%"
+    # nearly 23 / (81 x about 0.60) = 47.33 -> 2 s.f. -> 47
+    assert f.granted_public_share.text("en") == "about 47%"
+    # about 48.6 - nearly 23 = 25.6 -> 2 s.f. -> 26
+    assert f.public_remaining.text("en") == "about €26M"
     assert f.remaining.text("en") == "about €58M"  # 81 - nearly 23 = about 58
+    # 81 / 26 = 3.115, exact inputs -> 3 s.f. -> 3.12; 81 / 12 = 6.75 exactly
     assert f.per_partner.text("en") == "€3.12M"
+    assert f.per_workpackage.text("en") == "€6.75M"
 
 
 def test_funding_scenario(ds):
@@ -233,13 +242,14 @@ def test_jobs_texts(ds):
     # (6000 - more than 2100) / more than 2100 = less than 1.857: never "about 2"
     assert j.current_ratio.text("fr") == f"moins de 1,9{NBSP}fois"
     assert j.total_growth.text("en") == "more than 27.8%"
-    assert j.direct_growth.text("fr") == f"environ 22,4{NBSP}%"
+    # more than 470 / more than 2 100 = 22.38 %, bounds of both sides -> 2 s.f. -> 22
+    assert j.direct_growth.text("fr") == f"environ 22{NBSP}%"
     # 81 000 / 1 670 = 48.503: the tight figure, not a looser "less than €48.6k"
     assert j.funding_per_job.text("en") == "less than €48.5k"
     assert j.funding_per_job.text("fr") == f"moins de 48,5{NBSP}k€"
-    # 48 600 / 1 670 = 29.102, less than about: one qualifier
-    assert j.public_funding_per_job.text("fr") == f"environ 29,1{NBSP}k€"
-    assert j.public_funding_per_job.text("en") == "about €29.1k"
+    # 48 600 / 1 670 = 29.102, less than about: one qualifier, 2 s.f. -> 29
+    assert j.public_funding_per_job.text("fr") == f"environ 29{NBSP}k€"
+    assert j.public_funding_per_job.text("en") == "about €29k"
 
 
 def test_jobs_period_is_the_stated_horizon(ds):
@@ -338,13 +348,16 @@ def test_market_check(ds):
         "within_size_precision",
     )
     # The side of these bounds is the check's point: kept after the figure, one qualifier
-    # about 10 / (more than 1.36)^6 = less than about 1.580
-    assert m.implied_start_size.text("en") == "about €1.58bn or less"
-    # about 10 x (more than 1.36)^7 = more than about 86.05
-    assert m.projected_end_size.text("fr") == f"environ 86,1{NBSP}Md€ ou plus"
-    # (more than 36) - about 34.59 = more than about 1.41 pp: the sentences say "less
-    # than the stated rate", so the gap itself is written "about 1.4 pp"
-    assert m.rate_gap.text("en") == "about 1.4 pp"
+    # about 10 / (more than 1.36)^6 = less than about 1.580 -> 2 s.f. -> 1.6
+    assert m.implied_start_size.text("en") == "about €1.6bn or less"
+    # about 10 x (more than 1.36)^7 = more than about 86.05 -> 2 s.f. -> 86
+    assert m.projected_end_size.text("fr") == f"environ 86{NBSP}Md€ ou plus"
+    # 8 ** (1/7) - 1 = 34.59 % from about 10 and about 80 -> 2 s.f. -> 35
+    assert m.implied_rate.text("en") == "about 35%"
+    # (more than 36) - about 34.59 = more than about 1.41 pp, shown with the decimals of
+    # the rates it compares (36 and 35: none): "about 1 pp"; the sentences say "less than
+    # the stated rate", so the gap itself is written "about"
+    assert m.rate_gap.text("en") == "about 1 pp"
     # the forecast runs from 2019 and S002 quotes it on 17 January 2024: 2024 - 2019 = 5
     check(m.rate_age, 5, "exact", ["F002-20"])
     assert m.rate_age.period == (2019, 2024)
@@ -362,10 +375,10 @@ def test_market_check_explanation(ds):
     text = ind.market_check(ds).explanation("en")
     assert text.startswith(
         "No market size is given for 2019, so the rate stated for 2019–2025 cannot be "
-        "recomputed; applied to the 2025 size (about €10bn), it would imply about €1.58bn or "
+        "recomputed; applied to the 2025 size (about €10bn), it would imply about €1.6bn or "
         "less in 2019."
     )
-    assert "imply about 34.6% a year, below the more than 36% stated for 2019–2025" in text
+    assert "imply about 35% a year, below the more than 36% stated for 2019–2025" in text
 
 
 def test_market_check_parameters(ds):
@@ -728,9 +741,9 @@ def test_one_rounding_per_quantity(ds):
 
 def test_tile_parts_and_table_numbers_follow_the_same_rules(ds):
     m, j, tr, e = ind.market_check(ds), ind.jobs(ds), ind.trade(ds), ind.eu_shares(ds)
-    # about 10 x (more than 1.36)^7 = more than about 86.05: the side after the figure
-    assert m.projected_end_size.parts("fr") == ("environ", f"86,1{NBSP}Md€", "ou plus")
-    assert m.projected_end_size.number_text("en") == "about 86.1 or more"
+    # about 10 x (more than 1.36)^7 = more than about 86.05 -> 2 s.f. -> 86: the side after
+    assert m.projected_end_size.parts("fr") == ("environ", f"86{NBSP}Md€", "ou plus")
+    assert m.projected_end_size.number_text("en") == "about 86 or more"
     # stated in words: one part, never a decimal
     assert tr.share_of_exports_to_us.parts("fr") == ("", "près des deux tiers", "")
     assert tr.share_of_exports_to_us.number_text("en") == "nearly two thirds"
@@ -747,7 +760,12 @@ def test_tile_parts_and_table_numbers_follow_the_same_rules(ds):
 
 def test_the_methodology_states_the_number_style_once():
     # one sentence each, both languages, no number typed in (numbers come from the data)
-    for key in ("report.method.one_qualifier", "report.method.words", "report.method.rounding"):
+    for key in (
+        "report.method.one_qualifier",
+        "report.method.words",
+        "report.method.rounding",
+        "report.method.significant",
+    ):
         for lang in LANGS:
             text = catalogue()[key][lang]
             assert text and not re.search(r"\d", text), (key, lang)

@@ -191,7 +191,7 @@ def test_jobs_are_expected_not_a_rise_and_granted_is_public(out, name):
     assert "rise" not in en and "hausse" not in fr
     assert "l’équivalent de plus de 27,8\u00a0%" in fr and "the equivalent of more than 27.8%" in en
     # granted is public support: against the public part (nearly 23 / about 48.6 = about
-    # 47.3 %, 48.6 - 23 = about 25.6), the assumption said
+    # 47.33 % -> 2 s.f. -> 47; 48.6 - 23 = about 25.6 -> 2 s.f. -> 26), the assumption said
     assert "assuming the amounts granted are the public part" in en
-    assert "environ 47,3\u00a0% du financement public" in fr
-    assert "about 47.3% of the public funding" in en and "about €25.6 million" in en
+    assert "environ 47\u00a0% du financement public" in fr
+    assert "about 47% of the public funding" in en and "about €26 million" in en

@@ -2,8 +2,9 @@
 
 Where a page's content ends is read from the PDF itself: the lowest text baseline, path
 point (rules, bars, a chart's shapes) or image inside the page body, the running header and
-footer left out. A page may end high only if it is the last one, or if the next page opens
-a section that always starts a page of its own (the contents).
+footer left out. A page may end high only if the next page opens a section that always
+starts a page of its own (the contents), or if it is the document's only page: the last
+page too must not be a few lines spilled from the one before (the end of a glossary).
 """
 
 import io
@@ -86,18 +87,17 @@ def content_ends(pdf: Path | bytes) -> list[float]:
 
 
 def near_empty_pages(ends: list[float], opens_page: set[int] = frozenset()) -> list[int]:
-    """The pages (from 1) whose content ends in the body's top third.
+    """The pages (from 1) whose content ends in the body's top third, the last one included.
 
     Args:
         ends: Where each page's content ends (see content_ends).
         opens_page: Pages that start a section which always opens a page: the page before
             each may end anywhere.
     """
-    last = len(ends)
+    if len(ends) == 1:  # a one-page document ends where its content does
+        return []
     return [
-        n
-        for n, end in enumerate(ends, start=1)
-        if end < NEAR_EMPTY and n != last and n + 1 not in opens_page
+        n for n, end in enumerate(ends, start=1) if end < NEAR_EMPTY and n + 1 not in opens_page
     ]
 
 
@@ -115,14 +115,17 @@ def compile_page(body: str) -> bytes:
 
 
 def test_a_page_broken_after_a_few_lines_is_near_empty():
-    # Five lines, then a forced break: page 1 ends near its top; page 2 is the last.
+    # Five lines, then a forced break: page 1 ends near its top, and so does page 2, the
+    # last: a few lines alone on the last page count too.
     pdf = compile_page("#lorem(60)\n#pagebreak()\n#lorem(60)\n")
     ends = content_ends(pdf)
     assert len(ends) == 2
-    assert 0 < ends[0] < 0.1
-    assert near_empty_pages(ends) == [1]
+    assert 0 < ends[0] < 0.1 and 0 < ends[1] < 0.1
+    assert near_empty_pages(ends) == [1, 2]
     # Unless the next page opens a section that always starts a page.
-    assert near_empty_pages(ends, opens_page={2}) == []
+    assert near_empty_pages(ends, opens_page={2}) == [2]
+    # A one-page document ends where its content does.
+    assert near_empty_pages(content_ends(compile_page("#lorem(60)\n"))) == []
 
 
 def test_a_half_page_or_a_figure_ending_low_is_not_near_empty():
@@ -132,12 +135,41 @@ def test_a_half_page_or_a_figure_ending_low_is_not_near_empty():
     pdf = compile_page("#lorem(60)\n" + shape + "#pagebreak()\n#lorem(20)\n")
     ends = content_ends(pdf)
     assert 0.5 < ends[0] < 0.7
+    assert near_empty_pages(ends[:1]) == []
+    assert near_empty_pages(ends) == [2]  # the last page: twenty words
+
+
+def glossary_after(filler: float) -> list[PageObject]:
+    """The pages of a filler ``filler`` of the body high, then the template's glossary."""
+    body_height = 297 * MM - margin("top") - margin("bottom")
+    items = ", ".join(f"([Term {i}], [#lorem(25)])" for i in range(10))
+    source = (
+        f'#import "{TEMPLATE.name}": *\n#show: report\n'
+        f"#rect(width: 2cm, height: {filler * body_height}pt)\n"
+        '#report-heading(level: 1, "Glossary")\n'
+        f'#definitions(style: "glossary", ({items},))\n'
+    )
+    pdf = typst.compile(source.encode("utf-8"), root=TEMPLATE.parent, format="pdf")
+    return list(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_a_glossary_that_would_spill_moves_whole_to_a_page_of_its_own():
+    # The glossary starting at 78% of a page: its two-column form (about a third of a page)
+    # has no room there, so it moves with its heading and is set one entry a line: the
+    # last page ends below its top third, the page before at 78%.
+    pages = glossary_after(0.78)
+    ends = [page_end(page) for page in pages]
+    assert len(pages) == 2 and ends[0] > 0.75 and ends[1] > NEAR_EMPTY, ends
+    assert opening_lines(pages[1])[:2] == ["Glossary", "Term 0"]
     assert near_empty_pages(ends) == []
+    # With room for it (from 30% of the page), it stays, two entries a row.
+    (page,) = glossary_after(0.3)
+    assert page_end(page) < 0.75
 
 
 def test_a_page_with_an_empty_body_counts_as_near_empty():
     pdf = compile_page("#lorem(10)\n#pagebreak()\n#pagebreak()\n#lorem(10)\n")
-    assert near_empty_pages(content_ends(pdf)) == [1, 2]
+    assert near_empty_pages(content_ends(pdf)) == [1, 2, 3]
 
 
 # -- the built reports ---------------------------------------------------------------------
@@ -168,7 +200,7 @@ def pages_opening_with(pdf: Path, title: str) -> set[int]:
 
 @pytest.mark.build
 @pytest.mark.parametrize(("name", "lang"), VARIANTS)
-def test_no_page_but_the_last_ends_in_its_top_third(reports_build, name, lang):
+def test_no_page_ends_in_its_top_third(reports_build, name, lang):
     pdf = reports_build["out"] / lang / f"{name}.pdf"
     ends = content_ends(pdf)
     # The contents always open a page: the page before them may end anywhere.

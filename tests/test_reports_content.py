@@ -376,10 +376,10 @@ def test_scenario_parameters_change_the_partnership_report(tmp_path):
     # Jobs given as a parameter are not the partnership's announcement.
     assert "In this scenario the partnership would create 600 direct and 1,200 indirect" in text
     assert "The partnership expects 600" not in text
-    # The public-funding tile gives the stated figure (81 x about 60% = about 48.6) and
-    # credits only that one to the press release.
+    # The public-funding tile gives the stated figure (81 x about 60% = 48.6 -> 2 s.f. ->
+    # about 49) and credits only that one to the press release.
     sources = [squeeze(p.get_text()) for p in soup.select(".tile-source")]
-    assert "Scenario value; stated: about €48.6M. Source: Walloon Government, BioWin, " \
+    assert "Scenario value; stated: about €49M. Source: Walloon Government, BioWin, " \
         "press release of 17 January 2024 (S002)." in sources  # fmt: skip
     # Every page of the PDF carries the mark at its foot, above the page number.
     reader = PdfReader(out / "en" / f"{stem}.pdf")

@@ -529,6 +529,8 @@ def _indicator(
     """
     stem = stem or f"indicator.{key}"
     ids = tuple(dict.fromkeys(fact_ids))
+    if not stated:  # a computed figure shows only the precision its inputs support
+        digits = formatting.derived_digits(q.value, unit, q.approximate, digits)
     formula = f"{stem}.formula"
     if stated and inferred:
         formula = formula if formula in catalogue() else INFERRED
@@ -1343,12 +1345,16 @@ def market_check(
             digits=1,
             args=years_arg,
         )
+        # A difference shows no more decimals than the two rates as shown: more than 36 %
+        # against about 35 % is about 1 point apart, not 1.4.
+        rate_decimals = 0 if rate_sel.value.is_integer() else formatting.UNITS["percent"]
         gap = _indicator(
             "market.rate_gap",
             rate_sel.quantity - implied * 100,
             "percentage_points",
             rate_sel.fact_ids + base.fact_ids + end.fact_ids,
             period=(base_year, end_year),
+            digits=min(rate_decimals, implied_rate.digits or 0),
             args=years_arg,
         )
         sensitivity = size_sensitivity(
@@ -1453,11 +1459,14 @@ def market_sentences(m: MarketCheck, lang: str) -> list[tuple[str, dict[str, str
         def size(value: float, digits: int | None = None) -> str:
             return formatting.fmt_value(value, unit, lang, digits=digits)
 
+        def needed(value: float) -> str:  # computed from "about" sizes: two figures
+            return size(value, formatting.derived_digits(value, unit, approximate=True))
+
         lower = m.implied_rate is not None and m.implied_rate.value < m.stated_rate.value
         values |= {
             "rate_value": formatting.fmt_percent(sens.rate, lang),
-            "end_needed": size(sens.end_needed, 1),
-            "base_needed": size(sens.base_needed, 1),
+            "end_needed": needed(sens.end_needed),
+            "base_needed": needed(sens.base_needed),
             "base_lo": size(sens.base_range[0]),
             "base_hi": size(sens.base_range[1]),
             "end_lo": size(sens.end_range[0]),

@@ -84,7 +84,14 @@ def methodology(doc: Document, stated: Mapping[str, Indicator] | None = None) ->
     out.append(doc.para("report.method.bounds", "report.method.one_qualifier"))
     out.append(_equation(doc, "precision"))
     out.append(_equation(doc, "bound_division"))
-    out.append(doc.para("report.method.rounding", "report.method.words"))
+    out.append(
+        doc.para(
+            "report.method.rounding",
+            "report.method.significant",
+            "report.method.words",
+            **formatting.SIGNIFICANT_FIGURES,
+        )
+    )
     out.append(doc.para("report.method.selection"))
     keys = {ind.key for ind in doc.indicators}
     formulas = [

@@ -372,7 +372,12 @@ class Paragraph(Block):
 
 @dataclass(frozen=True)
 class Figure(Block):
-    """A numbered chart: SVG, text alternative, caption and source line."""
+    """A numbered chart: SVG, text alternative, caption and source line.
+
+    ``zoom`` holds the words of the HTML page's switch between the chart fitted to a
+    phone's width and the chart at its full size (scrolling in its box): (to full size,
+    back to the width); empty, the page offers no switch.
+    """
 
     kind: ClassVar[str] = "figure"
     number: str
@@ -383,10 +388,13 @@ class Figure(Block):
     key: str = ""
     anchor: str = ""
     fact_ids: tuple[str, ...] = ()
+    zoom: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.alt.strip():
             raise ValueError(f"figure {self.key!r} has no text alternative")
+        if self.zoom and len(self.zoom) != 2:
+            raise ValueError(f"figure {self.key!r}: zoom needs two labels, got {self.zoom!r}")
         if "<svg" not in self.svg:
             raise ValueError(f"figure {self.key!r} is not an SVG image")
 

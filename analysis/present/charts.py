@@ -615,7 +615,8 @@ def timeline(
 ) -> Chart:
     """Events listed one per row, each tied by a leader line to its date on a time axis.
 
-    The time axis runs down the left edge, to scale, with a tick at each new year; the rows
+    The time axis runs down the left edge, to scale, with a tick where each year starts and
+    the year's number once, beside the middle of its span; the rows
     are evenly spaced on the right, so events of the same month never overlap. Each row
     reads: a dot in the event's colour, its date, its label, then a detail in grey. Rows too
     long for the figure are written in a smaller font.
@@ -666,12 +667,20 @@ def timeline(
         return lo + (mdates.date2num(when) - t0) / (t1 - t0) * (hi - lo)
 
     ax.plot([axis_x, axis_x], [lo, hi], color="#888888", linewidth=0.8)
+    # A tick where each year starts; each year's number once, beside the middle of its span,
+    # so the axis reads 2021, 2022... and never names the year the axis closes on.
     first = start.year + (0 if (start.month, start.day) == (1, 1) else 1)
     for year in range(first, end.year + 1):
         y = y_of(date(year, 1, 1))
-        if lo <= y <= hi:
-            ax.plot([axis_x - 0.01, axis_x], [y, y], color="#888888", linewidth=0.8)
-            ax.text(axis_x - 0.016, y, str(year), ha="right", va="center", fontsize=8, color=GREY)
+        ax.plot([axis_x - 0.01, axis_x], [y, y], color="#888888", linewidth=0.8)
+    for year in range(start.year, end.year + 1):
+        top_y = y_of(max(date(year, 1, 1), start))
+        bottom_y = y_of(min(date(year + 1, 1, 1), end))
+        if bottom_y > top_y:
+            middle = (top_y + bottom_y) / 2
+            ax.text(
+                axis_x - 0.016, middle, str(year), ha="right", va="center", fontsize=8, color=GREY
+            )
     dates = []
     for row, (when, when_label, _, _, colour, reported) in enumerate(events):
         y = y_of(when)

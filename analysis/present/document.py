@@ -637,6 +637,7 @@ class Document:
             key=fig.key,
             anchor=f"figure-{self._figures}",
             fact_ids=ids,
+            zoom=(t("report.figure_full_size", self.lang), t("report.figure_fit_width", self.lang)),
         )
 
     # -- tables ---------------------------------------------------------------------------

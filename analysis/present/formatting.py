@@ -25,6 +25,13 @@ outwards into a looser one ("less than €48.6k"); only a bound that half-up rou
 put on the wrong side by more than a tenth of its last digit is rounded outwards
 (:func:`rounding_for`).
 
+A computed figure shows no more precision than its inputs support (:func:`derived_digits`,
+the rule the methodology states, catalogue key ``report.method.significant``): two
+significant figures when an input is approximate ("about", "nearly"; "about €49M" for 81 x
+about 60 %), at most three when every input is exact ("€3.12M" for 81 / 26), never fewer
+than the whole units. A figure a text states is shown as stated. Only the text is rounded:
+the value kept (``indicators.csv``, further arithmetic) is the unrounded one.
+
 A figure carries one qualifier (:attr:`analysis.compute.growth.Bounded.wording`): a bound
 that rests on an approximate figure is written as that approximate figure ("about €58M",
 not "at least about €58M"); ``about_or_more`` / ``about_or_less`` ("about €86.1bn or
@@ -55,7 +62,9 @@ __all__ = [
     "MONEY_SCALES",
     "PRECISIONS",
     "ROUNDINGS",
+    "SIGNIFICANT_FIGURES",
     "UNITS",
+    "derived_digits",
     "elide",
     "fmt_date",
     "fmt_fact",
@@ -105,6 +114,10 @@ UNITS = {
     "workpackages": 0,
 }
 
+#: Significant figures a computed figure is shown with (:func:`derived_digits`): when one of
+#: its inputs is approximate, and when every input is exact.
+SIGNIFICANT_FIGURES = {"approximate": 2, "exact": 3}
+
 #: Precisions of :func:`fmt_date` (the ``date_precision`` of the data).
 PRECISIONS = ("day", "week", "month", "quarter", "year")
 
@@ -144,6 +157,60 @@ def _auto_digits(value: float, digits: int | None, default: int) -> int:
 def _number(q: Decimal, digits: int, lang: str) -> str:
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(q, format=pattern, locale=LOCALES[lang])
+
+
+def derived_digits(value: float, unit: str, approximate: bool, digits: int | None = None) -> int:
+    """The decimals a computed (derived) figure is shown with: no more than its inputs support.
+
+    The rule, one for every chart, table and sentence:
+
+    * a figure computed from at least one approximate input ("about", "nearly", or bounds
+      of opposite sides) is shown to two significant figures: 81 x about 60 % = 48.6 ->
+      "about €49M", nearly 23 / about 48.6 = 47.33 % -> "about 47%";
+    * a figure computed from exact inputs only (bounds such as "more than" included: they
+      are exact figures with a side) keeps at most three significant figures: 81 / 26 =
+      3.115 -> "€3.12M", more than 1 670 / 6 000 = 27.83 % -> "more than 27.8%". Three,
+      not two, because such inputs are taken as exact everywhere else (the audit, the
+      bounds): rounding their quotient to "€3.1M" would read them as approximate here
+      only, and 81 / 12 = 6.75 is exact and would be misstated as "€6.8M";
+    * the rule only removes decimals: a figure of 100 or more keeps its whole units (more
+      than 470 + 1 200 is "more than 1,670", a sum the reader can redo, not "1,700");
+    * ``digits`` (or else the unit's usual decimals, see :func:`fmt_value`) stays an upper
+      limit, so a finer rule of its own (a ratio rounded to the step its figures allow, a
+      difference shown with no more decimals than the figures it compares) is kept.
+
+    Figures a text states are not derived: they are shown as stated. A bound keeps the
+    rounding of :func:`rounding_for` at the decimals returned here.
+
+    Args:
+        value: the figure.
+        unit: one of :data:`UNITS`.
+        approximate: whether an input of the figure is approximate.
+        digits: the most decimals to show; None for the unit's usual decimals.
+
+    Returns:
+        The number of decimals, from 0 to ``digits``.
+
+    Raises:
+        ValueError: for a value that is not a finite number, an unknown unit or bad digits.
+    """
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    v = _finite(value)
+    _check_digits(digits)
+    if digits is None:
+        digits = UNITS["ratio"] if unit == "ratio" else _auto_digits(v, None, UNITS[unit])
+    d = Decimal(repr(v)).quantize(Decimal("1e-9"), ROUND_HALF_EVEN)
+    if d == 0:
+        return 0
+    figures = SIGNIFICANT_FIGURES["approximate" if approximate else "exact"]
+    magnitude = d.copy_abs().adjusted()  # 48.6 -> 1, 3.115 -> 0, 0.25 -> -1
+    decimals = max(figures - 1 - magnitude, 0)
+    # 9.96 to two figures rounds up to 10: one decimal fewer keeps two figures ("10", not "10.0")
+    rounded = d.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    if rounded.copy_abs().adjusted() > magnitude and decimals > 0:
+        decimals -= 1
+    return min(decimals, digits)
 
 
 def fmt_number(
