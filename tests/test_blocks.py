@@ -127,7 +127,7 @@ def test_the_sector_sentences_name_the_partners_the_clusters_and_the_forecast_ag
     # F001-03 states rank 2; F001-04 and F001-05 are implied: 2 - 1 and 2 + 1 (ranks in
     # words in a sentence)
     assert trade_text.startswith(
-        "The United States is the second-largest trading partner of Belgium's chemical and "
+        "The United States is the second-largest trading partner of Belgium’s chemical and "
         "life sciences industry, behind Germany (first) and ahead of France (third)"
     )
     clusters_text = doc.t(
@@ -146,7 +146,7 @@ def test_the_sector_sentences_name_the_partners_the_clusters_and_the_forecast_ag
     )
     # 2024 (S002) - 2019 (F002-20's first year) = 5
     assert age_text == (
-        "The forecast's period starts in 2019, 5 years before the press release quotes it, in "
+        "The forecast’s period starts in 2019, 5 years before the press release quotes it, in "
         "2024; the release does not say when the forecast was made."
     )
     assert {"F001-03", "F001-04", "F001-05", "F004-10", "F004-11", "F004-12", "F002-20"} <= set(
@@ -270,7 +270,7 @@ def test_scenario_values_are_never_credited_to_a_source(ds):
     assert tile.number == "€40.5M"
     assert tile.source == (
         "Scenario value; stated: about €48.6M. "
-        "Source: Walloon Government, BioWin, press release of 17 January 2024 (S002)."
+        "Source: Walloon Government, BioWin, press release of 17 January 2024."
     )
     # The budget itself is stated: its tile cites its source as usual.
     budget = doc.tile(fund.budget, "budget", duration=fund.duration, partners=fund.partners,
@@ -280,10 +280,10 @@ def test_scenario_values_are_never_credited_to_a_source(ds):
     table = doc.indicator_table(shown, "report.atmp_partnership.caption.public")
     assert [row[-1][0].text for row in table.rows] == ["stated", "scenario", "scenario"]
     assert table.source == (
-        "Scenario values, computed from this edition's parameters rather than taken from a "
+        "Scenario values, computed from this edition’s parameters rather than taken from a "
         "source: public share; public funding. Sources: Walloon Government, BioWin, press "
-        "release of 17 January 2024 (S002); BioWin, web page, 2024, English adaptation of "
-        "S002 (S003)."
+        "release of 17 January 2024; BioWin, web page, 2024, English adaptation of the press "
+        "release of 17 January 2024."
     )
     # The stated edition: the same tile cites the press release.
     stated = Document(ds, "atmp_partnership", "en")
@@ -344,7 +344,7 @@ def test_scenario_table_names_this_edition_and_right_aligns_its_numbers(ds):
         ["about 60 (stated)", "about 48.6", "about 32.4"],
     ]
     assert table.source.startswith(
-        "Every row but the stated share's is a scenario, computed rather than taken from a "
+        "Every row but the stated share’s is a scenario, computed rather than taken from a "
         "source. Sources: Walloon Government"
     )
     html = table.render("html")

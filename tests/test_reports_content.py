@@ -190,7 +190,9 @@ def test_figures_are_numbered_with_caption_source_and_alt(built, name, lang):
         assert caption is not None
         assert squeeze(caption.find(class_="figure-number").get_text()) == f"{word} {number}."
         assert caption.find(class_="figure-caption").get_text(strip=True)
-        assert re.search(r"\(S\d{3}\)", caption.find(class_="figure-source").get_text())
+        # the source line names the documents by publisher, kind and date, not by id
+        source = caption.find(class_="figure-source").get_text()
+        assert re.search(r"\b20\d\d\b", source) and not SOURCE_ID.search(source), source
         img = figure.find("img")
         assert img["src"].startswith("data:image/svg+xml;base64,")
         assert img["alt"].strip()
@@ -277,6 +279,44 @@ def test_pdf_attachments_are_the_facts_and_indicators_as_csv(built, name, lang):
 
 #: A name from the code (``cagr_tolerance``, ``public_share``): words joined by underscores.
 CODE_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+#: A source or fact id of the data (``S002``, ``F002-07``): for the appendices and CSV files.
+SOURCE_ID = re.compile(r"\bS\d{3}\b|\bF\d{3}-\d{2}\b")
+
+
+def body_texts(built, name, lang):
+    """The text of a report before its first appendix heading, in the HTML page and the PDF.
+
+    The HTML is cut at the first appendix heading; the PDF at the first page where that
+    heading stands on its own (not as a contents entry, which dot leaders follow), keeping
+    that page's text above it.
+    """
+    page = (built / lang / f"{name}.html").read_text("utf-8")
+    cut = page.index('<h2 class="appendix"')
+    soup = BeautifulSoup(page[:cut], "html.parser")
+    body = [s for s in soup.strings if s.find_parent(["script", "style", "head"]) is None]
+    body += [img.get("alt", "") for img in soup.select("img")]
+    heading = squeeze(soup_of(built, name, lang).select_one("h2.appendix").get_text(" "))
+    pages = [re.sub("[\u00ad\u200b]", "", p) for p in pdf_pages(built, name, lang)]
+    own = re.compile(re.escape(heading) + r"(?!\s*\.\s\.)")
+    start = next(i for i, text in enumerate(pages) if own.search(squeeze(text)))
+    pdf = [*pages[:start], squeeze(pages[start])[: own.search(squeeze(pages[start])).start()]]
+    return {"html": " ".join(body), "pdf": " ".join(pdf)}
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_no_source_id_in_the_body_of_a_report(built, name, lang):
+    # The body (summary, tiles, prose, tables, figure and table source lines) names
+    # documents by publisher, kind and date; ids stay in the appendices and the CSV files.
+    texts = body_texts(built, name, lang)
+    for where, text in texts.items():
+        assert not SOURCE_ID.findall(text), (where, SOURCE_ID.findall(text)[:5])
+        # the cut leaves the body itself: its summary and a dated source line
+        assert {"fr": "Synthèse", "en": "Key findings"}[lang] in text, where
+        assert {"fr": "janvier 2024", "en": "January 2024"}[lang] in squeeze(text), where
+    # ... and the appendices keep the ids a checker needs
+    assert SOURCE_ID.search(pdf_text(built, name, lang))
+
+
 #: A check code of the claims audit (``TREND:F002-20+F003-01``): capitals, a colon, no space.
 CHECK_CODE = re.compile(r"\b[A-Z]{2,}:\S")
 

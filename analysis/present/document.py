@@ -364,7 +364,10 @@ class Document:
             else:
                 src = self._sources[sid]
                 document = formatting.fmt_document(
-                    str(src["kind"]), src["pub_date"], self.lang, str(src["date_precision"]),
+                    str(src["kind"]),
+                    src["pub_date"],
+                    self.lang,
+                    str(src["date_precision"]),
                     of=True,
                 )
                 where = f"summary.where.{section}"
