@@ -157,8 +157,7 @@ def test_explanations_in_both_languages(audit):
     assert subject["figure_en"] == "Compound annual growth rate: more than 36% (2019–2025)"
     missing = rows.loc["TRM:F003-01"]
     assert missing["explanation_en"] == (
-        "Only in the English version, not in the French version: an omission, not a "
-        "contradiction."
+        "Only in the English version, not in the French version: an omission, not a contradiction."
     )
     jobs = rows.loc["PART:F002-26+F002-27"]
     assert jobs["explanation_fr"] == (

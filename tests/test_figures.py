@@ -218,9 +218,7 @@ def test_source_line_elides_before_a_vowel(ds):
     assert "article de presse d’avril 2021" in figures.source_line(
         april, [], "fr", event_ids=["E01"]
     )
-    assert "news article of April 2021" in figures.source_line(
-        april, [], "en", event_ids=["E01"]
-    )
+    assert "news article of April 2021" in figures.source_line(april, [], "en", event_ids=["E01"])
 
 
 def test_source_line_lists_each_document_once_in_id_order(ds):
@@ -650,9 +648,7 @@ def test_clusters(made):
         "MEDVIA: 150 members, 80 member companies, 6 academic institutions, 7 hospitals, "
         "research centres (not stated)" in en.alt
     )
-    assert en.source == (
-        f"Sources: {S002_EN}; BioWin, MEDVIA, press release of 14 May 2024."
-    )
+    assert en.source == (f"Sources: {S002_EN}; BioWin, MEDVIA, press release of 14 May 2024.")
 
 
 @pytest.mark.parametrize(("lang", "axis", "names"), [
