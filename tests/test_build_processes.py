@@ -8,6 +8,7 @@ environment that every process they start inherits.
 """
 
 import io
+import json
 import os
 import select
 import signal
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from fixtures.reports import MARKERS_ENV, NOTEBOOKS, SLEEPY
+from fixtures.reports import MARKERS_ENV, NAMESPACE, NOTEBOOKS, SLEEPY
 from rich.console import Console
 
 from analysis import paths
@@ -231,3 +232,33 @@ def test_dead_worker_fails_its_variant_only_and_the_other_runs_again(tmp_path):
     assert "run again on a fresh worker after another worker died: fr/sleepy_b" in text
     assert "Sleepy report b" in (out / "fr" / "sleepy_b.html").read_text(encoding="utf-8")
     assert not (out / "fr" / "sleepy_a.html").exists()
+
+
+def test_a_worker_runs_its_variants_in_one_kernel_reset_between_them(tmp_path):
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    config = make_config(
+        registry=NAMESPACE,
+        notebooks_dir=NOTEBOOKS,
+        out_dir=tmp_path / "out",
+        formats=["html"],
+        jobs=1,
+        quiet=True,
+    )
+    os.environ[MARKERS_ENV] = str(markers)
+    try:
+        outcome = build(config, Console(file=io.StringIO(), width=200))
+    finally:
+        del os.environ[MARKERS_ENV]
+
+    assert outcome.exit_code == 0
+    found = {p.stem: json.loads(p.read_text()) for p in markers.glob("*.json")}
+    assert sorted(found) == ["a-en", "a-fr", "b-en", "b-fr"]
+    # One worker, one kernel: the four variants ran in the same kernel process...
+    assert len({f["kernel"] for f in found.values()}) == 1
+    # ...and each started as the first did, in a new kernel, though the one before it left a
+    # name behind and moved: no such name, the notebooks folder, and the execution count
+    # IPython shows inside the third cell (parameters 1, injected parameters 2, this cell 3,
+    # counted once more while it runs: 4).
+    for f in found.values():
+        assert (f["leftover"], f["cwd"], f["count"]) == (False, str(NOTEBOOKS), 4)

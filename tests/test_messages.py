@@ -238,6 +238,21 @@ def test_each_process_appends_each_key_it_serves_once(tmp_path):
     assert read_used(used) == [keys, keys]
 
 
+def test_a_new_record_gives_the_next_report_of_a_kernel_its_own_keys(tmp_path):
+    used = tmp_path / "used.txt"
+    code = (
+        "from analysis.present.messages import new_record, served, t\n"
+        "t('verdict.conflict', 'en'); new_record(); assert served() == frozenset()\n"
+        "t('verdict.conflict', 'en'); t('verdict.consistent', 'en')\n"
+    )
+    assert run_python(code, used).returncode == 0
+    # One process, two records: the key served in both is written in both.
+    assert read_used(used) == [
+        frozenset({"verdict.conflict"}),
+        frozenset({"verdict.conflict", "verdict.consistent"}),
+    ]
+
+
 def test_a_key_asked_for_but_missing_is_recorded_too(tmp_path):
     used = tmp_path / "used.txt"
     result = run_python("from analysis.present.messages import t; t('no.such.key', 'en')", used)
@@ -380,14 +395,15 @@ COMMANDS = [["audit", "--lang", "fr"], ["audit", "--lang", "en"], ["check-data"]
 def by_report(processes: list[frozenset[str]]) -> tuple[dict[str, set[str]], set[str]]:
     """Split the keys of each process between the reports and the rest.
 
-    A kernel runs one report, whose title block serves ``report.<name>.subtitle``; a process
-    that served no subtitle (a worker writing the HTML, a command) uses its keys elsewhere.
+    A kernel's record covers one report, whose title block serves ``report.<name>.subtitle``;
+    a record without a subtitle (a worker writing the HTML, a command) uses its keys
+    elsewhere.
     """
     used: dict[str, set[str]] = {name: set() for name in REGISTRY}
     elsewhere: set[str] = set()
     for keys in processes:
         reports = [name for name in REGISTRY if f"report.{name}.subtitle" in keys]
-        assert len(reports) <= 1, f"one process served the subtitles of {reports}"
+        assert len(reports) <= 1, f"one record served the subtitles of {reports}"
         (used[reports[0]] if reports else elsewhere).update(keys)
     return used, elsewhere
 

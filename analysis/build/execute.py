@@ -49,6 +49,8 @@ __all__ = [
 
 #: How often a worker checks that the build that started it is still running (seconds).
 PARENT_CHECK_SECONDS = 0.5
+#: How long a kernel may take to reset between two variants before it is closed (seconds).
+KERNEL_RESET_SECONDS = 10
 #: ``prctl`` option asking Linux to signal a process when its parent ends.
 _PR_SET_PDEATHSIG = 1
 
@@ -180,11 +182,66 @@ _SPARE: list[tuple[dict[str, str], str, _Kernel]] = []
 def _prestart_kernel(kernel_env: dict[str, str], cwd: str) -> None:
     """Start the kernel of the worker's first variant now, while the worker prepares."""
     env = {**os.environ, **kernel_env}
-    _SPARE.append((env, cwd, _start_kernel(env, cwd, _WORKER["folder"])))
-    # A worker the pool ends normally runs its finalizers: a kernel no variant took ends too.
-    import multiprocessing.util
+    _keep_spare(env, cwd, _start_kernel(env, cwd, _WORKER["folder"]))
 
-    multiprocessing.util.Finalize(None, _close_spare_kernels, exitpriority=10)
+
+def _keep_spare(env: dict[str, str], cwd: str, kernel: _Kernel) -> None:
+    if not _SPARE_FINALIZER:
+        # A worker the pool ends normally runs its finalizers: a kernel no variant took
+        # ends too.
+        import multiprocessing.util
+
+        _SPARE_FINALIZER.append(
+            multiprocessing.util.Finalize(None, _close_spare_kernels, exitpriority=10)
+        )
+    _SPARE.append((env, cwd, kernel))
+
+
+_SPARE_FINALIZER: list[Any] = []
+
+#: Run in a kernel between two variants: the next notebook starts from an empty namespace,
+#: execution count 1, no open figure, the variants' working folder and a new record of the
+#: messages it serves, as in a new kernel; only the imported modules stay, which is what
+#: reusing the kernel saves.
+_RESET = """\
+get_ipython().reset(new_session=True)
+import os as _os, sys as _sys
+_os.chdir({cwd!r})
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+if "analysis.present.messages" in _sys.modules:
+    _sys.modules["analysis.present.messages"].new_record()
+del _os, _sys
+"""
+
+
+def _recycle(kernel: _Kernel, env: dict[str, str], cwd: str) -> None:
+    """Reset a kernel whose variant succeeded and keep it for the worker's next variant.
+
+    Starting a kernel and importing pandas, matplotlib and the package costs about 1.5 s of
+    CPU a variant, most of a variant's execution; a kernel that cannot be reset is closed.
+    """
+    from jupyter_core.utils import run_sync
+
+    client = kernel.km.client()
+    client.start_channels()
+    try:
+        reply = run_sync(client.execute_interactive)(
+            _RESET.format(cwd=cwd),
+            silent=True,
+            store_history=False,
+            timeout=KERNEL_RESET_SECONDS,
+            output_hook=lambda message: None,
+        )
+        reset = reply["content"]["status"] == "ok"
+    except Exception:  # noqa: BLE001 - a kernel that does not answer is not reused
+        reset = False
+    finally:
+        client.stop_channels()
+    if reset:
+        _keep_spare(env, cwd, kernel)
+    else:
+        kernel.close()
 
 
 def _close_spare_kernels() -> None:
@@ -362,7 +419,10 @@ def _notebook_path(notebook: Path) -> str:
 
 
 def run_variant(task: VariantTask) -> VariantResult:
-    """Execute one report notebook in a fresh kernel and render its files.
+    """Execute one report notebook and render its files.
+
+    The notebook runs in a new kernel, or in the build's own worker in the kernel of the
+    worker's previous variant once reset (see :func:`_recycle`).
 
     Returns the executed notebook, the HTML page and the PDF as bytes; on failure, the
     stage, failing cell and error, with the executed notebook when there is one. Nothing
@@ -400,6 +460,7 @@ def run_variant(task: VariantTask) -> VariantResult:
     try:
         kernel = _take_kernel(env, cwd, folder)
         failed: Exception | None = None
+        completed = False
         try:
             executed = papermill.execute_notebook(
                 str(notebook),
@@ -414,10 +475,16 @@ def run_variant(task: VariantTask) -> VariantResult:
                 on_notebook_start=on_notebook_start,
                 on_cell_start=on_cell_start,
             )
+            completed = True
         except Exception as error:  # noqa: BLE001 - a cell raised, or the kernel died
             executed, failed = progress["nb"], error
         finally:
-            kernel.close()
+            # The build's own workers keep a kernel that ran its notebook to the end for
+            # their next variant; a failed kernel, or one of another executor, ends here.
+            if completed and own_folder is None:
+                _recycle(kernel, env, cwd)
+            else:
+                kernel.close()
             kernel = None
         result.timings["execute"] = round(time.perf_counter() - started, 3)
         if failed is not None:

@@ -1741,6 +1741,8 @@ class Timeline:
                 when = formatting.fmt_date(e.date, lang, e.precision)
                 if e.date_basis == "source_date":  # not stated: the report's date, a bound
                     when = t("timeline.reported_by", lang, date=when)
+                elif e.date_basis == "inferred":  # worked out from an undated text
+                    when = t("timeline.inferred", lang, date=when)
                 label = e.label_fr if lang == "fr" else e.label_en
                 if e.restates:
                     earlier = [

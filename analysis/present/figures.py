@@ -714,6 +714,8 @@ def timeline(ds: Dataset, lang: str) -> Figure:
         rows.append((e.date, when, label, kind, GROUP_COLOURS[group], reported))
         if reported:
             when = _t("timeline.reported_by", lang, date=when)
+        elif e.date_basis == "inferred":
+            when = _t("timeline.inferred", lang, date=when)
         kind = kind[:1].lower() + kind[1:]
         items.append(_t("figure.timeline.alt_item", lang, when=when, kind=kind, label=label))
     first, last = chosen[0].date.year, chosen[-1].date.year

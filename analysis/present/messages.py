@@ -68,6 +68,7 @@ __all__ = [
     "french_typography",
     "has",
     "load",
+    "new_record",
     "origin",
     "placeholders",
     "read_file",
@@ -369,11 +370,20 @@ def has(key: str) -> bool:
 
 _served: set[str] = set()
 _served_pid = os.getpid()
+#: Records this process has started (a kernel that runs one report after another starts one
+#: a report).
+_records = [0]
 
 
 def served() -> frozenset[str]:
-    """Return the keys this process has asked for so far."""
+    """Return the keys this process has asked for since its record started."""
     return frozenset(_served) if _served_pid == os.getpid() else frozenset()
+
+
+def new_record() -> None:
+    """Start a new record of the keys served: what follows belongs to another report."""
+    _served.clear()
+    _records[0] += 1
 
 
 def _record(key: str) -> None:
@@ -389,14 +399,15 @@ def _record(key: str) -> None:
         # Written at once rather than at exit: the build's worker processes end without
         # running exit handlers, and a kernel may be stopped.
         with open(target, "a", encoding="utf-8") as stream:
-            stream.write(f"{os.getpid()}\t{key}\n")
+            stream.write(f"{os.getpid()}.{_records[0]}\t{key}\n")
 
 
 def read_used(path: Path) -> list[frozenset[str]]:
-    """Read a file written through ``BIOTECH_MESSAGES_USED``: the keys of each process.
+    """Read a file written through ``BIOTECH_MESSAGES_USED``: the keys of each record.
 
-    Each line is a process id, a tab and a key; the result has one set per process, in the
-    order the processes first wrote.
+    Each line is a record (process id, a dot and the process's record number: see
+    :func:`new_record`), a tab and a key; the result has one set per record, in the order
+    the records were first written to.
     """
     keys: dict[str, set[str]] = {}
     for line in Path(path).read_text(encoding="utf-8").splitlines():
