@@ -49,8 +49,8 @@ FACT_IDS = {
     ),
 }  # fmt: skip
 
-S002_FR = "Gouvernement wallon, BioWin, communiqué de presse du 17 janvier 2024"
-S002_EN = "Walloon Government, BioWin, press release of 17 January 2024"
+S002_FR = "le Gouvernement wallon et BioWin, communiqué de presse du 17 janvier 2024"
+S002_EN = "the Walloon Government and BioWin, press release of 17 January 2024"
 S003_FR = "BioWin, page web, 2024, adaptation anglaise du communiqué de presse du 17 janvier 2024"
 S003_EN = "BioWin, web page, 2024, English adaptation of the press release of 17 January 2024"
 S002_S003 = {
@@ -197,17 +197,17 @@ def test_source_lines_date_each_document_at_its_precision(ds):
     ids = ["F001-01", "F004-01"]
     assert figures.source_line(ds, ids, "fr") == (
         f"Sources{NBSP}: bio.be/essenscia, communiqué de presse de la semaine du 6 juin 2022"
-        f"{NNBSP}; BioWin, MEDVIA, communiqué de presse du 14 mai 2024."
+        f"{NNBSP}; BioWin et MEDVIA, communiqué de presse du 14 mai 2024."
     )
     assert figures.source_line(ds, ids, "en") == (
         "Sources: bio.be/essenscia, press release of the week of 6 June 2022;"
-        " BioWin, MEDVIA, press release of 14 May 2024."
+        " BioWin and MEDVIA, press release of 14 May 2024."
     )
     assert figures.source_line(ds, [], "fr", event_ids=["E01"]) == (
-        f"Source{NBSP}: AWEX, essenscia wallonie, article de presse de février 2021."
+        f"Source{NBSP}: AWEX et essenscia wallonie, article de presse de février 2021."
     )
     assert figures.source_line(ds, [], "en", event_ids=["E01"]) == (
-        "Source: AWEX, essenscia wallonie, news article of February 2021."
+        "Source: AWEX and essenscia wallonie, news article of February 2021."
     )
 
 
@@ -223,7 +223,7 @@ def test_source_line_elides_before_a_vowel(ds):
 
 def test_source_line_lists_each_document_once_in_id_order(ds):
     line = figures.source_line(ds, ["F004-13", "F002-28", "F004-01"], "en", ["E17", "E18"])
-    assert line == f"Sources: {S002_EN}; BioWin, MEDVIA, press release of 14 May 2024."
+    assert line == f"Sources: {S002_EN}; BioWin and MEDVIA, press release of 14 May 2024."
 
 
 @pytest.mark.parametrize(
@@ -532,13 +532,13 @@ def test_timeline(made):
     assert en.alt.startswith("Timeline of 19 events, from 2021 to 2024")
     # each of the four documents by its publishers, kind and date; no id (left to the appendix)
     for document in (
-        "AWEX, essenscia wallonie, news article of February 2021",
+        "AWEX and essenscia wallonie, news article of February 2021",
         "bio.be/essenscia, press release of the week of 6 June 2022",
-        "Walloon Government, BioWin, press release of 17 January 2024",
-        "BioWin, MEDVIA, press release of 14 May 2024",
+        "the Walloon Government and BioWin, press release of 17 January 2024",
+        "BioWin and MEDVIA, press release of 14 May 2024",
     ):
         assert document in en.source
-    assert "AWEX, essenscia wallonie, article de presse de février 2021" in fr.source
+    assert "AWEX et essenscia wallonie, article de presse de février 2021" in fr.source
     assert not re.search(r"S\d{3}", fr.source + en.source)
     assert "communiqué de presse de la semaine du 6 juin 2022" in fr.source
     assert "press release of the week of 6 June 2022" in en.source
@@ -648,7 +648,7 @@ def test_clusters(made):
         "MEDVIA: 150 members, 80 member companies, 6 academic institutions, 7 hospitals, "
         "research centres (not stated)" in en.alt
     )
-    assert en.source == (f"Sources: {S002_EN}; BioWin, MEDVIA, press release of 14 May 2024.")
+    assert en.source == (f"Sources: {S002_EN}; BioWin and MEDVIA, press release of 14 May 2024.")
 
 
 @pytest.mark.parametrize(("lang", "axis", "names"), [
@@ -807,6 +807,6 @@ def test_a_scenario_chart_names_its_scenario_values_before_the_sources(ds):
     )
     assert "indirect jobs;" not in fig.source  # the indirect jobs stay as stated
     stated = figures.funding(ds, "fr")
-    assert stated.source.startswith("Sources\u00a0: Gouvernement wallon")
+    assert stated.source.startswith("Sources\u00a0: le Gouvernement wallon")
     scenario = figures.funding(ds, "fr", public_share=0.5)
     assert scenario.source.startswith("Valeurs de scénario") and stated.source in scenario.source

@@ -378,6 +378,19 @@ SPARE = {
     "indicator.market.recomputed_rate.formula",
     # The audit as a pandas table for exploring (audit.display_frame).
     "audit.col.facts",
+    # A translated document named after "of" when the original is an article or a web page
+    # (every current translation adapts a press release).
+    "figure.source.kind.news_article.of",
+    "figure.source.kind.web_page.of",
+    # Two figures of one quantity in a summary: a quantity without its own wording, a second
+    # figure in the body of the same text, a fact section without its own wording.
+    "summary.quantity.other",
+    "summary.where.same.body",
+    "summary.where.other",
+    # A summary of an edition with no conflict, or whose English version attaches no figure
+    # to another subject (an edition before the English page).
+    "summary.no_conflict",
+    "summary.versions_only",
 }
 
 #: Variants the session build does not make, whose texts only they show: a scenario edition

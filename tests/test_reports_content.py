@@ -419,8 +419,8 @@ def test_scenario_parameters_change_the_partnership_report(tmp_path):
     # The public-funding tile gives the stated figure (81 x about 60% = about 48.6) and
     # credits only that one to the press release.
     sources = [squeeze(p.get_text()) for p in soup.select(".tile-source")]
-    assert "Scenario value; stated: about €48.6M. Source: Walloon Government, BioWin, " \
-        "press release of 17 January 2024 (S002)." in sources  # fmt: skip
+    assert "Scenario value; stated: about €48.6M. Source: the Walloon Government and BioWin, " \
+        "press release of 17 January 2024." in sources  # fmt: skip
     # Every page of the PDF carries the mark at its foot, above the page number.
     reader = PdfReader(out / "en" / f"{stem}.pdf")
     pages = [squeeze(page.extract_text()) for page in reader.pages]
@@ -545,8 +545,6 @@ def test_a_newer_source_updates_the_latest_figure_and_the_audit_calls_it_a_chang
     rows = [squeeze(r.get_text(" ")) for r in soup.select("div.report-table.audit table tbody tr")]
     # Rows citing the sixth text (S005, by its kind and date: the body names no id; the
     # conflict inside S004 also cites it, as the figure the analysis now uses: left aside).
-    pairs = [
-        r for r in rows if "September 2024" in r and not r.startswith("\u2715 conflict")
-    ]
+    pairs = [r for r in rows if "September 2024" in r and not r.startswith("\u2715 conflict")]
     assert pairs, rows
     assert all(r.startswith("\u21bb changed over time") for r in pairs), pairs

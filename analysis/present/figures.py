@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from babel import Locale
+from babel.lists import format_list
 
 from analysis.compute import indicators
 from analysis.compute.growth import implied_start, project
@@ -185,8 +186,8 @@ def source_line(
 ) -> str:
     """The source line of a figure: every document its facts and events come from.
 
-    ``Source : Gouvernement wallon, BioWin, communiqué de presse du 17 janvier 2024.``
-    / ``Source: Walloon Government, BioWin, press release of 17 January 2024.``
+    ``Source : le Gouvernement wallon et BioWin, communiqué de presse du 17 janvier 2024.``
+    / ``Source: the Walloon Government and BioWin, press release of 17 January 2024.``
     Documents are listed in the order of their ids, each with its publishers (the
     ``speakers`` of ``sources.csv``), its kind and its date at the precision it is known; a
     translation names the document it translates by its kind and date. The ids themselves
@@ -232,7 +233,10 @@ def source_line(
     entries = []
     for _, row in sources[sources["source_id"].isin(used)].sort_values("source_id").iterrows():
         values = {
-            "publishers": ", ".join(_publisher(s, lang) for s in str(row["speakers"]).split("; ")),
+            "publishers": format_list(
+                [_publisher(s, lang) for s in str(row["speakers"]).split("; ")],
+                locale=formatting.LOCALES[lang],
+            ),
             "document": _document(row, lang),
         }
         original = row["translation_of"]
