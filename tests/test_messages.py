@@ -387,10 +387,8 @@ SPARE = {
     "summary.quantity.other",
     "summary.where.same.body",
     "summary.where.other",
-    # A summary of an edition with no conflict, or whose English version attaches no figure
-    # to another subject (an edition before the English page).
+    # A summary of an edition with no conflict (before May 2024).
     "summary.no_conflict",
-    "summary.versions_only",
 }
 
 #: Variants the session build does not make, whose texts only they show: a scenario edition
