@@ -387,8 +387,11 @@ SPARE = {
     "summary.quantity.other",
     "summary.where.same.body",
     "summary.where.other",
-    # A summary of an edition with no conflict (before May 2024).
+    # A summary of an edition with no conflict (before May 2024), or with no English page
+    # (differences between the language versions counted, or the findings alone).
     "summary.no_conflict",
+    "summary.findings_only",
+    "summary.versions_only",
 }
 
 #: Variants the session build does not make, whose texts only they show: a scenario edition
