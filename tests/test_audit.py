@@ -131,32 +131,33 @@ def test_explanations_in_both_languages(audit):
     rows = audit.set_index("claim_id")
     changed = rows.loc["XDOC:F002-28+F004-01"]
     assert changed["claim_fr"] == (
-        f"BioWin, Membres{NBSP}: 250 (S002, paragraphe de présentation) et 260 (S004, corps du "
-        "texte)"
+        f"BioWin, Membres{NBSP}: 250 (communiqué de presse du 17 janvier 2024, paragraphe de "
+        "présentation) et 260 (communiqué de presse du 14 mai 2024, corps du texte)"
     )
     assert changed["explanation_en"] == (
-        "The figures differ — 250 (S002, presentation paragraph, 17 January 2024) and 260 "
-        "(S004, body, 14 May 2024) — but were published at different dates: each may have "
-        "been true at its date. The analysis uses 260 (S004, body)."
+        "The figures differ — 250 (press release of 17 January 2024, presentation paragraph) "
+        "and 260 (press release of 14 May 2024, body) — but were published at different dates: "
+        "each may have been true at its date. The analysis uses 260 (press release of 14 May "
+        "2024, body)."
     )
     inside = rows.loc["DOC:F004-01+F004-13"]
     assert inside["explanation_en"] == (
         "The two statements contradict each other (260 against 250); the analysis uses 260 "
-        "(S004, body), as a text's body prevails over its presentation paragraph, then the "
+        "(press release of 14 May 2024, body), as a text’s body prevails over its presentation "
+        "paragraph, then the "
         "latest text over earlier ones."
     )
     subject = rows.loc["TR:F002-20+F003-16"]
     assert subject["explanation_fr"] == (
         f"Les deux versions rattachent les chiffres à des objets différents{NBSP}: "
-        f"«{NBSP}Marché des ATMP{NBSP}» dans la version française, «{NBSP}Marché des maladies "
-        f"et accidents professionnels{NBSP}» dans la version anglaise{NNBSP}; probablement une "
-        "erreur de la version anglaise."
+        f"«{NBSP}Marché des ATMP{NBSP}» dans la version française, alors que la version "
+        f"anglaise écrit «{NBSP}market for occupational diseases and injuries{NBSP}»{NNBSP}; "
+        "probablement une erreur de la version anglaise."
     )
     assert subject["figure_en"] == "Compound annual growth rate: more than 36% (2019–2025)"
     missing = rows.loc["TRM:F003-01"]
     assert missing["explanation_en"] == (
-        "Only in the English version (S003), not in the French version (S002): an omission, "
-        "not a contradiction."
+        "Only in the English version, not in the French version: an omission, not a contradiction."
     )
     jobs = rows.loc["PART:F002-26+F002-27"]
     assert jobs["explanation_fr"] == (
@@ -174,10 +175,10 @@ def test_explanations_in_both_languages(audit):
     assert trend["explanation_en"] == (
         "The 2025 (about €10bn) and 2032 (about €80bn) sizes imply about 35% a year, below "
         "the more than 36% stated for 2019–2025; the periods differ, so both can be true. "
-        "Within the sizes' stated precision the rates can be equal: at 36% a year, about €80bn "
-        "in 2032 would need €9.3bn in 2025, which 'about €10bn' covers (€5bn to €15bn). For "
+        "Within the sizes’ stated precision the rates can be equal: at 36% a year, about €80bn "
+        "in 2032 would need €9.3bn in 2025, which ‘about €10bn’ covers (€5bn to €15bn). For "
         "comparison, about €10bn in 2025 would give €86bn in 2032, against the €75bn to "
-        "€85bn that 'about €80bn' covers."
+        "€85bn that ‘about €80bn’ covers."
     )  # from "about" sizes, 2 s.f.: 80 / 1.36**7 = 9.30 -> 9.3; 10 * 1.36**7 = 86.05 -> 86;
     # 8 ** (1/7) - 1 = 34.59 % -> 35
     rate = rows.loc["RATE:F002-20"]
@@ -259,7 +260,7 @@ def test_a_new_conflicting_fact_gets_its_row(data_copy, audit):
     assert (row["verdict"], row["reason"]) == ("conflict", "different_figures")  # same text
     assert row["explanation_en"].startswith(
         "The two statements contradict each other (150 against 160); the analysis uses 150 "
-        "(S004, body)"
+        "(press release of 14 May 2024, body)"
     )
 
 
@@ -446,8 +447,8 @@ def test_findings_on_the_real_data(audit):
     )
     assert by_id.loc["TRM:F002-07", "explanation_en"] == (
         "2 figures, one cause (Public share of funding: about 60%; Private share of funding: "
-        "about 40%). Only in the French version (S002), not in the English version (S003): an "
-        "omission, not a contradiction."
+        "about 40%). Only in the French version, not in the English version: an omission, not "
+        "a contradiction."
     )
     # BioWin's members: a conflict inside the May release, a change between January and May
     assert by_id.loc["DOC:F004-01+F004-13", "verdict"] == "conflict"
@@ -625,9 +626,7 @@ def test_version_rows_carry_sources_and_locators(audit):
         "Service Public",
         "V04 (S003): 26 partners led by BioWin, the health cluster",
     )
-    assert row["claim_en"] == (
-        "Credited differently — S002 (French version) and S003 (English version)"
-    )
+    assert row["claim_en"] == "Credited differently — French and English versions"
     only = audit.set_index("claim_id").loc["VER:V01"]
     assert only["locators"] == (
         "V01 (S002): a validé fin 2023 le financement d'un partenariat d'innovation",

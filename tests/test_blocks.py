@@ -128,7 +128,7 @@ def test_the_sector_sentences_name_the_partners_the_clusters_and_the_forecast_ag
     # F001-03 states rank 2; F001-04 and F001-05 are implied: 2 - 1 and 2 + 1 (ranks in
     # words in a sentence)
     assert trade_text.startswith(
-        "The United States is the second-largest trading partner of Belgium's chemical and "
+        "The United States is the second-largest trading partner of Belgium’s chemical and "
         "life sciences industry, behind Germany (first) and ahead of France (third)"
     )
     clusters_text = doc.t(
@@ -147,7 +147,7 @@ def test_the_sector_sentences_name_the_partners_the_clusters_and_the_forecast_ag
     )
     # 2024 (S002) - 2019 (F002-20's first year) = 5
     assert age_text == (
-        "The forecast's period starts in 2019, 5 years before the press release quotes it, in "
+        "The forecast’s period starts in 2019, 5 years before the press release quotes it, in "
         "2024; the release does not say when the forecast was made."
     )
     assert {"F001-03", "F001-04", "F001-05", "F004-10", "F004-11", "F004-12", "F002-20"} <= set(
@@ -287,26 +287,26 @@ def test_scenario_values_are_never_credited_to_a_source(ds):
     assert tile.number == "€40.5M"
     assert tile.source == (
         "Scenario value; stated: about €49M. "
-        "Source: Walloon Government, BioWin, press release of 17 January 2024 (S002)."
+        "Source: the Walloon Government and BioWin, press release of 17 January 2024."
     )
     # The budget itself is stated: its tile cites its source as usual.
     budget = doc.tile(fund.budget, "budget", duration=fund.duration, partners=fund.partners,
                       public=fund.public_share)  # fmt: skip
-    assert budget.source.startswith("Source: Walloon Government")
+    assert budget.source.startswith("Source: the Walloon Government")
     shown = [fund.budget, fund.public_share, fund.public_amount]
     table = doc.indicator_table(shown, "report.atmp_partnership.caption.public")
     assert [row[-1][0].text for row in table.rows] == ["stated", "scenario", "scenario"]
     assert table.source == (
-        "Scenario values, computed from this edition's parameters rather than taken from a "
-        "source: public share; public funding. Sources: Walloon Government, BioWin, press "
-        "release of 17 January 2024 (S002); BioWin, web page, 2024, English adaptation of "
-        "S002 (S003)."
+        "Scenario values, computed from this edition’s parameters rather than taken from a "
+        "source: public share; public funding. Sources: the Walloon Government and BioWin, press "
+        "release of 17 January 2024; BioWin, web page, 2024, English adaptation of the press "
+        "release of 17 January 2024."
     )
     # The stated edition: the same tile cites the press release.
     stated = Document(ds, "atmp_partnership", "en")
     plain = stated.tile(indicators.funding(ds).public_amount, "public_amount",
                         share=fund.public_share, private=fund.private_amount)  # fmt: skip
-    assert plain.source.startswith("Source: Walloon Government")
+    assert plain.source.startswith("Source: the Walloon Government")
 
 
 def test_verdict_badges_read_without_colour(ds):
@@ -362,8 +362,8 @@ def test_scenario_table_names_this_edition_and_right_aligns_its_numbers(ds):
         ["about 60 (stated)", "about 49", "about 32"],
     ]
     assert table.source.startswith(
-        "Every row but the stated share's is a scenario, computed rather than taken from a "
-        "source. Sources: Walloon Government"
+        "Every row but the stated share’s is a scenario, computed rather than taken from a "
+        "source. Sources: the Walloon Government"
     )
     html = table.render("html")
     assert '<th scope="col" role="columnheader" class="num">Jobs expected</th>' in html
@@ -391,3 +391,28 @@ def test_a_report_resting_on_some_texts_counts_and_dates_those_only(ds):
     assert doc.coverage() == {"n": "2", "start": "2024", "end": "2024", "span": "in 2024"}
     assert doc.title_block().meta[-1] == ("Sources", "2024")
     assert ("Sources", "2024 (2 published texts)") in doc.colophon().items
+
+
+def test_a_summary_names_two_figures_of_one_quantity_in_plain_words(ds):
+    # facts.csv: BioWin's members, 260 in the body of S004 (14 May 2024, F004-01) and 250 in
+    # its closing "À propos de BioWin" paragraph (F004-13); 250 in S002's (17 January 2024).
+    en, fr = Document(ds, "claims_audit", "en"), Document(ds, "claims_audit", "fr")
+    assert en.figures_compared(("F004-01", "F004-13")) == (
+        "BioWin’s member count (260 in the text of the press release of 14 May 2024, 250 in "
+        "its closing presentation paragraph)"
+    )
+    assert fr.figures_compared(("F002-28", "F004-01")) == (
+        "le nombre de membres de BioWin (250 dans le paragraphe de présentation final du "
+        "communiqué de presse du 17 janvier 2024, 260 dans le texte du communiqué de presse du "
+        "14 mai 2024)"
+    )
+    # no id reaches the sentence
+    assert not re.search(r"S\d{3}|F\d{3}-\d{2}", en.figures_compared(("F004-01", "F004-13")))
+
+
+def test_a_subject_is_quoted_in_the_words_of_its_own_version(ds):
+    # F003-16 is the English page's market rate: a French report quotes its English words.
+    fr = Document(ds, "sector_overview", "fr")
+    assert fr.fact_subject_as_written("F003-16") == "market for occupational diseases and injuries"
+    assert fr.fact_subject("F003-16") == "Marché des maladies et accidents professionnels"
+    assert fr.fact_subject_as_written("F002-20") == "marché des ATMP"

@@ -17,6 +17,7 @@ from analysis.present.formatting import (
     derived_digits,
     elide,
     fmt_date,
+    fmt_document,
     fmt_fact,
     fmt_money,
     fmt_number,
@@ -378,3 +379,34 @@ def test_bad_input_names_the_parameter(call, message):
     with pytest.raises(ValueError) as err:
         call()
     assert str(err.value) == message
+
+
+@pytest.mark.parametrize(
+    ("args", "fr", "en"),
+    [
+        (("press release", dt.date(2024, 1, 17), "day"),
+         "communiqué de presse du 17 janvier 2024", "press release of 17 January 2024"),
+        (("news article", dt.date(2021, 2, 1), "month"),
+         "article de presse de février 2021", "news article of February 2021"),
+        (("news article", dt.date(2021, 4, 1), "month"),  # elided before a vowel
+         "article de presse d\u2019avril 2021", "news article of April 2021"),
+        (("web page", dt.date(2024, 1, 1), "year"), "page web, 2024", "web page, 2024"),
+    ],
+)  # fmt: skip
+def test_fmt_document_names_a_document_by_kind_and_date(args, fr, en):
+    kind, day, precision = args
+    assert fmt_document(kind, day, "fr", precision) == fr
+    assert fmt_document(kind, day, "en", precision) == en
+
+
+def test_fmt_document_after_of_agrees_with_the_kind():
+    day = dt.date(2024, 1, 17)
+    assert fmt_document("press release", day, "fr", of=True) == (
+        "du communiqué de presse du 17 janvier 2024"
+    )
+    assert fmt_document("web page", day, "fr", "year", of=True) == "de la page web, 2024"
+    assert fmt_document("press release", day, "en", of=True) == (
+        "of the press release of 17 January 2024"
+    )
+    with pytest.raises(ValueError, match="unknown message key 'figure.source.kind.leaflet'"):
+        fmt_document("leaflet", day, "en")

@@ -39,9 +39,10 @@ ENGLISH_IN_FRENCH = re.compile(
     re.IGNORECASE,
 )
 
-#: What is quoted rather than written by the report: guillemets, and 'single quotes'
-#: opened after a space (an apostrophe inside a word opens nothing).
-QUOTED = re.compile(r"«[^»]*»|(?<!\w)'[^']*'(?!\w)|“[^”]*”")
+#: What is quoted rather than written by the report: guillemets, ‘single’ and “double”
+#: curly quotes, and 'straight single quotes' opened after a space (an apostrophe inside a
+#: word opens nothing).
+QUOTED = re.compile(r"«[^»]*»|‘[^’]*’(?!\w)|(?<!\w)'[^']*'(?!\w)|“[^”]*”")
 
 
 @functools.cache
@@ -96,6 +97,9 @@ def test_the_patterns_catch_the_old_wordings():
     assert not ENGLISH_IN_FRENCH.search("pour 26 partenaires et 12 lots de travail")
     assert unquoted("le texte dit « plus de 470 » et 'at least about N'") == ("le texte dit   et  ")
     assert unquoted("Belgium's 'first' place") == "Belgium's   place"
+    assert (
+        unquoted("Belgium’s ‘first’ place, the sizes’ ‘about’") == "Belgium’s   place, the sizes’  "
+    )
 
 
 @pytest.mark.parametrize(("name", "lang"), VARIANTS)

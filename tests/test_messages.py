@@ -23,6 +23,7 @@ from analysis.present.messages import (
     MessageError,
     catalogue,
     catalogue_files,
+    english_typography,
     fill,
     french_typography,
     load,
@@ -377,6 +378,20 @@ SPARE = {
     "indicator.market.recomputed_rate.formula",
     # The audit as a pandas table for exploring (audit.display_frame).
     "audit.col.facts",
+    # A translated document named after "of" when the original is an article or a web page
+    # (every current translation adapts a press release).
+    "figure.source.kind.news_article.of",
+    "figure.source.kind.web_page.of",
+    # Two figures of one quantity in a summary: a quantity without its own wording, a second
+    # figure in the body of the same text, a fact section without its own wording.
+    "summary.quantity.other",
+    "summary.where.same.body",
+    "summary.where.other",
+    # A summary of an edition with no conflict (before May 2024), or with no English page
+    # (differences between the language versions counted, or the findings alone).
+    "summary.no_conflict",
+    "summary.findings_only",
+    "summary.versions_only",
 }
 
 #: Variants the session build does not make, whose texts only they show: a scenario edition
@@ -477,8 +492,8 @@ def test_french_typography(typed, set_):
     assert french_typography(typed) == set_
 
 
-def test_french_texts_are_read_in_french_typography(tmp_path):
-    # the catalogue may be typed with plain spaces and apostrophes; English is left as typed
+def test_texts_are_read_in_each_language_typography(tmp_path):
+    # the catalogue may be typed with plain spaces, quotes and apostrophes
     path = tmp_path / "m.yml"
     path.write_text(
         "a.b:\n  fr: \"l'UE : 5 % ; « environ »\"\n  en: \"the EU's share: 5%; 'about'\"\n",
@@ -487,9 +502,41 @@ def test_french_texts_are_read_in_french_typography(tmp_path):
     assert read_file(path) == {
         "a.b": {
             "fr": "l\u2019UE\u00a0: 5 %\u202f; «\u00a0environ\u00a0»",
-            "en": "the EU's share: 5%; 'about'",
+            "en": "the EU\u2019s share: 5%; \u2018about\u2019",
         }
     }
+
+
+@pytest.mark.parametrize(
+    ("typed", "set_"),
+    [
+        ("BioWin's", "BioWin\u2019s"),
+        ("'about'", "\u2018about\u2019"),
+        ('a "quote"', "a \u201cquote\u201d"),
+        ("('about'),", "(\u2018about\u2019),"),
+        ("the sizes' precision", "the sizes\u2019 precision"),
+        # placeholders stay as written, quotes around them are curled by their place
+        ("'{subject}' and '{other}'", "\u2018{subject}\u2019 and \u2018{other}\u2019"),
+        ("{subject}'s", "{subject}\u2019s"),
+        ("{value!r:>3} it's", "{value!r:>3} it\u2019s"),
+        ("{{braces}} 'x'", "{{braces}} \u2018x\u2019"),  # escaped braces stay escaped
+        # the texts of a plural choice are set, not its categories
+        ("{n:one=it's|other=they're}", "{n:one=it\u2019s|other=they\u2019re}"),
+        ("{n:one='one'|other=many}", "{n:one=\u2018one\u2019|other=many}"),
+        ("no quote: 5%", "no quote: 5%"),
+    ],
+)
+def test_english_typography(typed, set_):
+    assert english_typography(typed) == set_
+
+
+def test_english_typography_keeps_a_template_fillable():
+    # the placeholders and plural choices of a set template fill as the typed ones do
+    typed = "{n} {n:one=partner's|other=partners'} '{name}'"
+    set_ = english_typography(typed)
+    assert placeholders(set_) == placeholders(typed) == {"n", "name"}
+    assert fill(set_, "en", n="1", name="BioWin") == "1 partner\u2019s \u2018BioWin\u2019"
+    assert fill(set_, "en", n="2", name="BioWin") == "2 partners\u2019 \u2018BioWin\u2019"
 
 
 def test_placeholders_inside_a_plural_choice_are_placeholders():

@@ -190,7 +190,9 @@ def test_figures_are_numbered_with_caption_source_and_alt(built, name, lang):
         assert caption is not None
         assert squeeze(caption.find(class_="figure-number").get_text()) == f"{word} {number}."
         assert caption.find(class_="figure-caption").get_text(strip=True)
-        assert re.search(r"\(S\d{3}\)", caption.find(class_="figure-source").get_text())
+        # the source line names the documents by publisher, kind and date, not by id
+        source = caption.find(class_="figure-source").get_text()
+        assert re.search(r"\b20\d\d\b", source) and not SOURCE_ID.search(source), source
         img = figure.find("img")
         assert img["src"].startswith("data:image/svg+xml;base64,")
         assert img["alt"].strip()
@@ -277,6 +279,44 @@ def test_pdf_attachments_are_the_facts_and_indicators_as_csv(built, name, lang):
 
 #: A name from the code (``cagr_tolerance``, ``public_share``): words joined by underscores.
 CODE_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+#: A source or fact id of the data (``S002``, ``F002-07``): for the appendices and CSV files.
+SOURCE_ID = re.compile(r"\bS\d{3}\b|\bF\d{3}-\d{2}\b")
+
+
+def body_texts(built, name, lang):
+    """The text of a report before its first appendix heading, in the HTML page and the PDF.
+
+    The HTML is cut at the first appendix heading; the PDF at the first page where that
+    heading stands on its own (not as a contents entry, which dot leaders follow), keeping
+    that page's text above it.
+    """
+    page = (built / lang / f"{name}.html").read_text("utf-8")
+    cut = page.index('<h2 class="appendix"')
+    soup = BeautifulSoup(page[:cut], "html.parser")
+    body = [s for s in soup.strings if s.find_parent(["script", "style", "head"]) is None]
+    body += [img.get("alt", "") for img in soup.select("img")]
+    heading = squeeze(soup_of(built, name, lang).select_one("h2.appendix").get_text(" "))
+    pages = [re.sub("[\u00ad\u200b]", "", p) for p in pdf_pages(built, name, lang)]
+    own = re.compile(re.escape(heading) + r"(?!\s*\.\s\.)")
+    start = next(i for i, text in enumerate(pages) if own.search(squeeze(text)))
+    pdf = [*pages[:start], squeeze(pages[start])[: own.search(squeeze(pages[start])).start()]]
+    return {"html": " ".join(body), "pdf": " ".join(pdf)}
+
+
+@pytest.mark.parametrize(("name", "lang"), VARIANTS)
+def test_no_source_id_in_the_body_of_a_report(built, name, lang):
+    # The body (summary, tiles, prose, tables, figure and table source lines) names
+    # documents by publisher, kind and date; ids stay in the appendices and the CSV files.
+    texts = body_texts(built, name, lang)
+    for where, text in texts.items():
+        assert not SOURCE_ID.findall(text), (where, SOURCE_ID.findall(text)[:5])
+        # the cut leaves the body itself: its summary and a dated source line
+        assert {"fr": "Synthèse", "en": "Key findings"}[lang] in text, where
+        assert {"fr": "janvier 2024", "en": "January 2024"}[lang] in squeeze(text), where
+    # ... and the appendices keep the ids a checker needs
+    assert SOURCE_ID.search(pdf_text(built, name, lang))
+
+
 #: A check code of the claims audit (``TREND:F002-20+F003-01``): capitals, a colon, no space.
 CHECK_CODE = re.compile(r"\b[A-Z]{2,}:\S")
 
@@ -379,8 +419,8 @@ def test_scenario_parameters_change_the_partnership_report(tmp_path):
     # The public-funding tile gives the stated figure (81 x about 60% = 48.6 -> 2 s.f. ->
     # about 49) and credits only that one to the press release.
     sources = [squeeze(p.get_text()) for p in soup.select(".tile-source")]
-    assert "Scenario value; stated: about €49M. Source: Walloon Government, BioWin, " \
-        "press release of 17 January 2024 (S002)." in sources  # fmt: skip
+    assert "Scenario value; stated: about €49M. Source: the Walloon Government and BioWin, " \
+        "press release of 17 January 2024." in sources  # fmt: skip
     # Every page of the PDF carries the mark at its foot, above the page number.
     reader = PdfReader(out / "en" / f"{stem}.pdf")
     pages = [squeeze(page.extract_text()) for page in reader.pages]
@@ -503,8 +543,8 @@ def test_a_newer_source_updates_the_latest_figure_and_the_audit_calls_it_a_chang
     # change over time, not a conflict.
     assert {"F004-01", "F005-01"} <= appendix_ids(soup)
     rows = [squeeze(r.get_text(" ")) for r in soup.select("div.report-table.audit table tbody tr")]
-    # Rows citing F005-01 (the conflict inside S004 also cites it, as the figure the analysis
-    # now uses: it is left aside).
-    pairs = [r for r in rows if "F005-01" in r and not r.startswith("\u2715 conflict")]
+    # Rows citing the sixth text (S005, by its kind and date: the body names no id; the
+    # conflict inside S004 also cites it, as the figure the analysis now uses: left aside).
+    pairs = [r for r in rows if "September 2024" in r and not r.startswith("\u2715 conflict")]
     assert pairs, rows
     assert all(r.startswith("\u21bb changed over time") for r in pairs), pairs

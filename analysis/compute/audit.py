@@ -208,7 +208,17 @@ class _Context:
     def ref(self, fact_id: str, lang: str) -> str:
         r = self.by_id[fact_id]
         return t(
-            "audit.ref", lang, source=r["source_id"], section=t(f"section.{r['section']}", lang)
+            "audit.ref",
+            lang,
+            document=self.document(str(r["source_id"]), lang),
+            section=t(f"section.{r['section']}", lang),
+        )
+
+    def document(self, source_id: str, lang: str) -> str:
+        """The document by its kind and date, as a reader cites it (its id is for the CSV)."""
+        r = self.sources[source_id]
+        return formatting.fmt_document(
+            str(r["kind"]), r["pub_date"], lang, str(r["date_precision"])
         )
 
     def published(self, source_id: str) -> tuple[dt.date, dt.date]:
@@ -700,9 +710,14 @@ def _translation_values(
         "subject_a": ctx.subject(str(ctx.by_id[a[0]]["subject"]), lang),
     }
     if b:
+        # The other version's subject is quoted in its own words (the English page's in a
+        # French sentence too), first letter as in running text.
+        written = str(ctx.sources[sb]["language"])
         values |= {
             "value_b": ctx.figure(b[0], lang),
-            "subject_b": ctx.subject(str(ctx.by_id[b[0]]["subject"]), lang),
+            "subject_b": formatting.in_sentence(
+                ctx.subject(str(ctx.by_id[b[0]]["subject"]), written)
+            ),
         }
     return values
 

@@ -61,8 +61,7 @@ def _locators(doc: Document, fact_ids: Sequence[str]) -> tuple[Inline, ...]:
         where = t(
             "report.locator_ref",
             doc.lang,
-            fact=fid,
-            source=sid,
+            document=doc.document_name(sid),
             section=t(f"section.{row['section']}", doc.lang),
         )
         if pieces:
@@ -155,18 +154,12 @@ def translation_table(doc: Document, audit: pd.DataFrame, caption_key: str) -> T
     doc.track_claims(audit)
     lang = doc.lang
     rows = []
-    pair: tuple[str, str] | None = None
     absent = (Run(t("report.absent", lang), "absent"),)
     for _, r in audit.iterrows():
         by_lang: dict[str, list[str]] = {"fr": [], "en": []}
         for fid in r["fact_ids"]:
             sid = str(doc.fact(fid)["source_id"])
             by_lang[str(doc.source(sid)["language"])].append(fid)
-        if pair is None and by_lang["fr"] and by_lang["en"]:
-            pair = (
-                str(doc.fact(by_lang["fr"][0])["source_id"]),
-                str(doc.fact(by_lang["en"][0])["source_id"]),
-            )
         rows.append(
             [
                 doc.metric_label(str(r["metric"])),
@@ -175,11 +168,10 @@ def translation_table(doc: Document, audit: pd.DataFrame, caption_key: str) -> T
                 (verdict(doc, r["verdict"]), Break(), Run(str(r[f"explanation_{lang}"]), "small")),
             ]
         )
-    fr_id, en_id = pair or ("", "")
     headers = [
         (t("report.col.metric", lang), False),
-        (t("report.col.version_fr", lang, source=fr_id), False),
-        (t("report.col.version_en", lang, source=en_id), False),
+        (t("report.col.version_fr", lang), False),
+        (t("report.col.version_en", lang), False),
         (t("audit.col.verdict", lang), False),
     ]
     ids = [i for ids in audit["fact_ids"] for i in ids]

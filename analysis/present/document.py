@@ -317,6 +317,77 @@ class Document:
         """The label of the subject a fact is about."""
         return self.subject_label(str(self._facts_by_id[fact_id]["subject"]))
 
+    def fact_subject_as_written(self, fact_id: str) -> str:
+        """The subject a fact is about in its own document's language, to be quoted as written.
+
+        ``market for occupational diseases and injuries`` for a fact of the English page,
+        in a French report too: a quotation keeps the words of the text it quotes.
+        """
+        row = self._facts_by_id[fact_id]
+        written = str(self._sources[str(row["source_id"])]["language"])
+        subjects = self.ds.subjects
+        match = subjects[subjects["subject_id"].astype(str) == str(row["subject"])]
+        label = str(match.iloc[0][f"label_{written}"]) if len(match) else str(row["subject"])
+        return formatting.in_sentence(label)
+
+    def figures_compared(self, fact_ids: Sequence[str]) -> str:
+        """Facts that state one quantity differently, in plain words for a summary.
+
+        ``BioWin’s member count (260 in the text of the press release of 14 May 2024, 250 in
+        its closing presentation paragraph)``: the quantity (``summary.quantity.<metric>``,
+        else the subject and the metric's label), then each figure with where it is written
+        (``summary.where.<section>``; ``summary.where.same.<section>`` when it is in the
+        same document as the figure before).
+        """
+        rows = [self._facts_by_id[f] for f in fact_ids]
+        metric, subject = str(rows[0]["metric"]), str(rows[0]["subject"])
+        key = f"summary.quantity.{metric}"
+        quantity = (
+            self.t(key, subject=self.subject_label(subject))
+            if has(key)
+            else self.t(
+                "summary.quantity.other",
+                subject=self.subject_label(subject),
+                metric=formatting.in_sentence(self.metric_label(metric)),
+            )
+        )
+        places = []
+        previous = None
+        for row in rows:
+            sid, section = str(row["source_id"]), str(row["section"])
+            value = formatting.fmt_fact(
+                float(row["value"]), str(row["unit"]), str(row["qualifier"]), self.lang
+            )
+            same = f"summary.where.same.{section}"
+            if sid == previous and has(same):
+                places.append(self.t(same, value=value))
+            else:
+                src = self._sources[sid]
+                document = formatting.fmt_document(
+                    str(src["kind"]),
+                    src["pub_date"],
+                    self.lang,
+                    str(src["date_precision"]),
+                    of=True,
+                )
+                where = f"summary.where.{section}"
+                places.append(
+                    self.t(where, value=value, document=document)
+                    if has(where)
+                    else self.t(
+                        "summary.where.other",
+                        value=value,
+                        document=self.document_name(sid),
+                        section=self.t(f"section.{section}"),
+                    )
+                )
+            previous = sid
+        return self.t(
+            "summary.figures_compared",
+            quantity=quantity,
+            places=self.t("summary.where.separator").join(places),
+        )
+
     # -- numbers --------------------------------------------------------------------------
 
     def number(self, ind: Indicator) -> str:
@@ -842,7 +913,8 @@ class Document:
         for event_id in frame["event_id"]:
             self._events.setdefault(str(event_id), None)
         rows = [
-            [r["when"], r["kind_label"], r["label"], r["source_id"]] for _, r in frame.iterrows()
+            [r["when"], r["kind_label"], r["label"], self.document_name(str(r["source_id"]))]
+            for _, r in frame.iterrows()
         ]
         headers = [
             (t("report.col.date", self.lang), False),
@@ -940,6 +1012,13 @@ class Document:
         """A source's kind (press release, news article...) in the document's language."""
         kind = str(self._sources[source_id]["kind"]).replace(" ", "_")
         return t(f"report.source_kind.{kind}", self.lang)
+
+    def document_name(self, source_id: str) -> str:
+        """A source by its kind and date, as a reader cites it: ``press release of 14 May 2024``."""
+        row = self._sources[source_id]
+        return formatting.fmt_document(
+            str(row["kind"]), row["pub_date"], self.lang, str(row["date_precision"])
+        )
 
     def source(self, source_id: str) -> Any:
         """A source's row of ``sources.csv``."""

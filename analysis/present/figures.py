@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from babel import Locale
+from babel.lists import format_list
 
 from analysis.compute import indicators
 from analysis.compute.growth import implied_start, project
@@ -172,13 +173,9 @@ def _publisher(name: str, lang: str) -> str:
 
 
 def _document(row: pd.Series, lang: str) -> str:
-    kind = _t("figure.source.kind." + str(row["kind"]).replace(" ", "_"), lang)
-    precision = str(row["date_precision"])
-    date = formatting.fmt_date(row["pub_date"], lang, precision)
-    key = f"figure.source.dated.{precision}"
-    if precision == "month" and date[:1].lower() in "aeiouyàâéèêîôû":
-        key = "figure.source.dated.month_elided"
-    return _t(key, lang, kind=kind, date=date)
+    return formatting.fmt_document(
+        str(row["kind"]), row["pub_date"], lang, str(row["date_precision"])
+    )
 
 
 def source_line(
@@ -189,11 +186,12 @@ def source_line(
 ) -> str:
     """The source line of a figure: every document its facts and events come from.
 
-    ``Source : Gouvernement wallon, BioWin, communiqué de presse du 17 janvier 2024 (S002).``
-    / ``Source: Walloon Government, BioWin, press release of 17 January 2024 (S002).``
+    ``Source : le Gouvernement wallon et BioWin, communiqué de presse du 17 janvier 2024.``
+    / ``Source: the Walloon Government and BioWin, press release of 17 January 2024.``
     Documents are listed in the order of their ids, each with its publishers (the
     ``speakers`` of ``sources.csv``), its kind and its date at the precision it is known; a
-    translation names the document it translates.
+    translation names the document it translates by its kind and date. The ids themselves
+    are left to the appendix.
 
     Args:
         ds: the dataset.
@@ -235,11 +233,19 @@ def source_line(
     entries = []
     for _, row in sources[sources["source_id"].isin(used)].sort_values("source_id").iterrows():
         values = {
-            "publishers": ", ".join(_publisher(s, lang) for s in str(row["speakers"]).split("; ")),
+            "publishers": format_list(
+                [_publisher(s, lang) for s in str(row["speakers"]).split("; ")],
+                locale=formatting.LOCALES[lang],
+            ),
             "document": _document(row, lang),
-            "source_id": row["source_id"],
         }
         original = row["translation_of"]
+        if not (original is None or pd.isna(original)):
+            # The document adapted, by its kind and date (its id stays in the appendix).
+            first = sources[sources["source_id"] == str(original)].iloc[0]
+            original = formatting.fmt_document(
+                str(first["kind"]), first["pub_date"], lang, str(first["date_precision"]), of=True
+            )
         if row["source_id"] in cited:
             values["cited"] = ", ".join(cited[row["source_id"]])
             key = "figure.source.entry_cited"

@@ -67,6 +67,7 @@ __all__ = [
     "derived_digits",
     "elide",
     "fmt_date",
+    "fmt_document",
     "fmt_fact",
     "fmt_money",
     "fmt_number",
@@ -482,6 +483,30 @@ def fmt_date(value: dt.date, lang: str, precision: str = "day", article: bool = 
     day = format_date(value, "long", locale=locale)
     text = t("fmt.week", lang, date=day) if precision == "week" else day
     return t("fmt.article.day", lang, date=text) if article and precision == "day" else text
+
+
+def fmt_document(
+    kind: str, value: dt.date, lang: str, precision: str = "day", of: bool = False
+) -> str:
+    """Name a published document by its kind and date, as a reader cites it.
+
+    ``("press release", 2024-01-17)`` -> ``communiqué de presse du 17 janvier 2024`` /
+    ``press release of 17 January 2024``; a coarse date as precise as it is known (``article
+    de presse de février 2021``, ``web page, 2024``). With ``of``, the name follows "of"
+    (the article agreeing with the kind in French): ``du communiqué de presse du 17 janvier
+    2024`` / ``of the press release of 17 January 2024``.
+
+    Raises:
+        ValueError: for an unknown kind (no ``figure.source.kind.<kind>`` message), date,
+            precision or lang.
+    """
+    check_lang(lang)
+    name = t("figure.source.kind." + kind.replace(" ", "_") + (".of" if of else ""), lang)
+    date = fmt_date(value, lang, precision)
+    key = f"figure.source.dated.{precision}"
+    if precision == "month" and date[:1].lower() in "aeiouyàâéèêîôû":
+        key = "figure.source.dated.month_elided"
+    return t(key, lang, kind=name, date=date)
 
 
 def fmt_period(start: int | None, end: int | None, lang: str) -> str:

@@ -25,7 +25,9 @@ placeholder, the form chosen by the language's plural rules (CLDR, through Babel
 French texts are set in French typography when the catalogue is read
 (:func:`french_typography`): the apostrophe is the typographic one (’), a no-break space
 (U+00A0) goes before a colon and inside guillemets, a narrow no-break space (U+202F)
-before ; ! and ?. The catalogue files may be typed with plain spaces and apostrophes.
+before ; ! and ?. English texts get curly quotes and apostrophes (’ ‘ ’ “ ”,
+:func:`english_typography`). The catalogue files may be typed with plain spaces, quotes and
+apostrophes.
 
 When the environment variable ``BIOTECH_MESSAGES_USED`` names a file, every process
 appends to it each key it serves, the first time it serves it, after its process id (see
@@ -61,6 +63,7 @@ __all__ = [
     "catalogue",
     "catalogue_files",
     "check_lang",
+    "english_typography",
     "fill",
     "french_typography",
     "has",
@@ -116,6 +119,50 @@ def french_typography(text: str) -> str:
     text = _BEFORE_HIGH.sub("\u202f\\1", text)
     text = _OPEN_GUILLEMET.sub("«\u00a0", text)
     return _CLOSE_GUILLEMET.sub("\u00a0»", text)
+
+
+#: What comes before an opening quote: nothing, a space, an opening bracket or dash, or the
+#: ``=`` / ``|`` that starts a plural choice's text.
+_OPENS_AFTER = frozenset(" \t\n\u00a0\u202f([{\u2014\u2013/=|\u2018\u201c")
+
+
+def _curl(text: str, before: str) -> str:
+    """Curl the straight quotes of plain text; ``before`` is the character preceding it."""
+    out = []
+    for char in text:
+        if char in "'\"":
+            opening = before == "" or before in _OPENS_AFTER
+            if char == "'":
+                char = "\u2018" if opening else "\u2019"
+            else:
+                char = "\u201c" if opening else "\u201d"
+        out.append(char)
+        before = char
+    return "".join(out)
+
+
+def english_typography(text: str) -> str:
+    """Set an English template in English typography: curly quotes and apostrophes.
+
+    ``"BioWin's '{subject}'"`` -> ``"BioWin’s ‘{subject}’"``. A quote after a space, an
+    opening bracket or the start opens (‘ “), any other closes or is an apostrophe (’ ”).
+    Placeholders are left as written; the texts of a plural choice
+    (``{n:one=it's|other=they're}``) are set like the rest.
+    """
+    out: list[str] = []
+    for literal, name, spec, conversion in string.Formatter().parse(text):
+        before = out[-1][-1:] if out else ""
+        out.append(_curl(literal, before).replace("{", "{{").replace("}", "}}"))
+        if name is None:
+            continue
+        field = name + (f"!{conversion}" if conversion else "")
+        if spec and "=" in spec:  # a plural choice: category=text|...
+            spec = "|".join(
+                f"{category}={english_typography(choice)}"
+                for category, _, choice in (part.partition("=") for part in spec.split("|"))
+            )
+        out.append("{" + field + (f":{spec}" if spec else "") + "}")
+    return "".join(out)
 
 
 class MessageError(KeyError, ValueError):
@@ -214,6 +261,8 @@ def read_file(path: Path) -> dict[str, dict[str, str]]:
         entry = dict(texts)
         if "fr" in entry:
             entry["fr"] = french_typography(entry["fr"])
+        if "en" in entry:
+            entry["en"] = english_typography(entry["en"])
         entries[str(key)] = entry
     return entries
 
