@@ -204,10 +204,10 @@ def test_source_lines_date_each_document_at_its_precision(ds):
         " BioWin and MEDVIA, press release of 14 May 2024."
     )
     assert figures.source_line(ds, [], "fr", event_ids=["E01"]) == (
-        f"Source{NBSP}: AWEX et essenscia wallonie, article de presse de février 2021."
+        f"Source{NBSP}: article de presse de février 2021 citant AWEX et essenscia wallonie."
     )
     assert figures.source_line(ds, [], "en", event_ids=["E01"]) == (
-        "Source: AWEX and essenscia wallonie, news article of February 2021."
+        "Source: news article of February 2021 quoting AWEX and essenscia wallonie."
     )
 
 
@@ -536,13 +536,13 @@ def test_timeline(made):
     assert en.alt.startswith("Timeline of 19 events, from 2021 to 2024")
     # each of the four documents by its publishers, kind and date; no id (left to the appendix)
     for document in (
-        "AWEX and essenscia wallonie, news article of February 2021",
+        "news article of February 2021 quoting AWEX and essenscia wallonie",
         "bio.be/essenscia, press release of the week of 6 June 2022",
         "the Walloon Government and BioWin, press release of 17 January 2024",
         "BioWin and MEDVIA, press release of 14 May 2024",
     ):
         assert document in en.source
-    assert "AWEX et essenscia wallonie, article de presse de février 2021" in fr.source
+    assert "article de presse de février 2021 citant AWEX et essenscia wallonie" in fr.source
     assert not re.search(r"S\d{3}", fr.source + en.source)
     assert "communiqué de presse de la semaine du 6 juin 2022" in fr.source
     assert "press release of the week of 6 June 2022" in en.source

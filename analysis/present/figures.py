@@ -189,7 +189,8 @@ def source_line(
     ``Source : le Gouvernement wallon et BioWin, communiqué de presse du 17 janvier 2024.``
     / ``Source: the Walloon Government and BioWin, press release of 17 January 2024.``
     Documents are listed in the order of their ids, each with its publishers (the
-    ``speakers`` of ``sources.csv``), its kind and its date at the precision it is known; a
+    ``speakers`` of ``sources.csv``; those a news article quotes), its kind and its date at
+    the precision it is known; a
     translation names the document it translates by its kind and date. The ids themselves
     are left to the appendix.
 
@@ -255,7 +256,11 @@ def source_line(
                 values["original"] = original
             entries.append(_t(key, lang, **values))
         elif original is None or pd.isna(original):
-            entries.append(_t("figure.source.entry", lang, **values))
+            # A news article's speakers are the organisations it quotes, not its publisher.
+            key = "figure.source.entry"
+            if row["kind"] == "news article":
+                key = "figure.source.entry_quoting"
+            entries.append(_t(key, lang, **values))
         else:
             language = _t(f"lang.{row['language']}", lang)
             entries.append(
