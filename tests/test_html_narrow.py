@@ -24,13 +24,18 @@ LANGS = ("fr", "en")
 VARIANTS = [(name, lang) for name in REGISTRY for lang in LANGS]
 WIDTH = 390
 CHROMIUM = shutil.which("chromium")
+#: The marks of the first quotation of a page (``<q>``), as CSS ``quotes`` computes them.
+QUOTES = {
+    "fr": '"«\u00a0" "\u00a0»" "\u201c" "\u201d"',
+    "en": '"\u201c" "\u201d" "\u2018" "\u2019"',
+}
 
 #: Measures the page once laid out: the document's width, every element that reaches past
 #: the viewport (except inside the boxes where wide tables and charts scroll), and the
 #: report tables' cells: how many, those not laid out as a line of a card (display: block,
 #: or none when empty), and those reaching past the viewport, scroll box or not; the
-#: charts' widths and their full-size switches; then, every switch opened, the charts'
-#: widths and the elements past the viewport again.
+#: charts' widths and their full-size switches; the marks of the first quotation; then,
+#: every switch opened, the charts' widths and the elements past the viewport again.
 MEASURE = """
 <script>
 window.addEventListener("load", () => {
@@ -73,6 +78,8 @@ window.addEventListener("load", () => {
       return zoom && getComputedStyle(zoom).display !== "none"
         ? zoom.querySelector("summary").innerText.trim() : null;
     });
+  const quote = document.querySelector("q");
+  const quotes = quote && getComputedStyle(quote).quotes;
   for (const zoom of document.querySelectorAll("details.figure-zoom")) zoom.open = true;
   const chartsOpen = chartWidths();
   const wideOpen = overflowing();
@@ -87,6 +94,7 @@ window.addEventListener("load", () => {
     switches: switches,
     chartsOpen: chartsOpen,
     wideOpen: wideOpen,
+    quotes: quotes,
   }), "*");
 });
 </script>
@@ -204,6 +212,8 @@ def test_nothing_overflows_a_phone_screen(reports_build, tmp_path, name, lang):
     # their box; still nothing past the screen.
     assert set(found["chartsOpen"]) == {560}, found["chartsOpen"]
     assert found["wideOpen"] == []
+    # A quotation takes the page's marks (French: guillemets with a no-break space inside).
+    assert found["quotes"] == QUOTES[lang]
 
 
 @pytest.mark.parametrize(("name", "lang"), VARIANTS)

@@ -616,7 +616,7 @@ def timeline(
     """Events listed one per row, each tied by a leader line to its date on a time axis.
 
     The time axis runs down the left edge, to scale, with a tick where each year starts and
-    the year's number once, beside the middle of its span; the rows
+    the year's number once, written along the axis beside the middle of its span; the rows
     are evenly spaced on the right, so events of the same month never overlap. Each row
     reads: a dot in the event's colour, its date, its label, then a detail in grey. Rows too
     long for the figure are written in a smaller font.
@@ -677,9 +677,17 @@ def timeline(
         top_y = y_of(max(date(year, 1, 1), start))
         bottom_y = y_of(min(date(year + 1, 1, 1), end))
         if bottom_y > top_y:
+            # Written along the axis, so that it reads as the axis's and not as a row's.
             middle = (top_y + bottom_y) / 2
             ax.text(
-                axis_x - 0.016, middle, str(year), ha="right", va="center", fontsize=8, color=GREY
+                axis_x - 0.016,
+                middle,
+                str(year),
+                ha="right",
+                va="center",
+                rotation=90,
+                fontsize=8,
+                color=GREY,
             )
     dates = []
     for row, (when, when_label, _, _, colour, reported) in enumerate(events):

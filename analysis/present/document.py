@@ -924,7 +924,7 @@ class Document:
         ]
         source = self.source_line((), tuple(frame["event_id"]))
         return self.block_table(
-            self.t(caption_key), headers, rows, (), "timeline", source, widths=(20, 18, 52, 10)
+            self.t(caption_key), headers, rows, (), "timeline", source, widths=(16, 18, 41, 25)
         )
 
     def scenario_table(self, caption_key: str, scenarios: Sequence[Any]) -> Table:
