@@ -12,6 +12,7 @@ from analysis.compute.audit import (
     COLUMNS,
     FINDING_COLUMNS,
     audit_command,
+    checked_sources,
     display_frame,
     finding_totals,
     findings,
@@ -150,9 +151,14 @@ def test_explanations_in_both_languages(audit):
     subject = rows.loc["TR:F002-20+F003-16"]
     assert subject["explanation_fr"] == (
         f"Les deux versions rattachent les chiffres à des objets différents{NBSP}: "
-        f"«{NBSP}Marché des ATMP{NBSP}» dans la version française, alors que la version "
+        "la version française parle du marché des ATMP, alors que la version "
         f"anglaise écrit «{NBSP}market for occupational diseases and injuries{NBSP}»{NNBSP}; "
         "probablement une erreur de la version anglaise."
+    )
+    # The French side is named, not quoted: its label is the report's, not the text's words.
+    assert subject["explanation_en"].startswith(
+        "The two versions attach the figures to different subjects: the French version speaks "
+        "of the ATMP market, the English version writes ‘market for occupational diseases"
     )
     assert subject["figure_en"] == "Compound annual growth rate: more than 36% (2019–2025)"
     missing = rows.loc["TRM:F003-01"]
@@ -173,14 +179,14 @@ def test_explanations_in_both_languages(audit):
     trend = rows.loc["TREND:F002-20+F002-21+F002-22"]
     assert trend["recomputed"] == pytest.approx(34.59, abs=0.01)  # 8 ** (1/7) - 1
     assert trend["explanation_en"] == (
-        "The 2025 (about €10bn) and 2032 (about €80bn) sizes imply about 35% a year, below "
+        "The 2025 (about €10bn) and 2032 (about €80bn) sizes imply about 34.6% a year, below "
         "the more than 36% stated for 2019–2025; the periods differ, so both can be true. "
         "Within the sizes’ stated precision the rates can be equal: at 36% a year, about €80bn "
         "in 2032 would need €9.3bn in 2025, which ‘about €10bn’ covers (€5bn to €15bn). For "
         "comparison, about €10bn in 2025 would give €86bn in 2032, against the €75bn to "
         "€85bn that ‘about €80bn’ covers."
     )  # from "about" sizes, 2 s.f.: 80 / 1.36**7 = 9.30 -> 9.3; 10 * 1.36**7 = 86.05 -> 86;
-    # 8 ** (1/7) - 1 = 34.59 % -> 35
+    # 8 ** (1/7) - 1 = 34.59 % -> one decimal, compared with the stated rate: 34.6
     rate = rows.loc["RATE:F002-20"]
     assert math.isnan(rate["recomputed"])
     assert rate["explanation_fr"].startswith(
@@ -371,7 +377,7 @@ def test_display_frame(audit):
     ]  # fmt: skip
     assert set(fr["Verdict"]) == {
         "cohérent", "contradiction",
-        "évolution dans le temps", "diffère entre les versions linguistiques", "invérifiable",
+        "changement dans le temps", "diffère entre les versions linguistiques", "invérifiable",
     }  # fmt: skip
     with pytest.raises(ValueError) as err:
         display_frame(audit, "de")
@@ -442,7 +448,7 @@ def test_findings_on_the_real_data(audit):
     assert by_id.loc["TR:F002-20+F003-16", "grouped_by"] == "same_subject_change"
     assert by_id.loc["TR:F002-20+F003-16", "metrics"] == ("market_cagr", "market_size")
     assert by_id.loc["TRM:F003-01", "explanation_en"] == (
-        "The English version credits Wallonia with more than 20 years' experience in these "
+        "The English version credits Wallonia with more than 20 years’ experience in these "
         "biomedicines; the French version does not say so."
     )
     assert by_id.loc["TRM:F002-07", "explanation_en"] == (
@@ -638,7 +644,7 @@ def test_every_verdict_has_a_word_and_a_one_sentence_definition():
     assert list(en["verdict"]) == list(VERDICTS)
     assert list(en["word"]) == list(VERDICTS)  # the English words are the verdicts
     fr = verdict_definitions("fr").set_index("verdict")
-    assert fr.loc["changed over time", "word"] == "évolution dans le temps"
+    assert fr.loc["changed over time", "word"] == "changement dans le temps"
     assert en.set_index("verdict").loc["conflict", "definition"] == (
         "Two statements that cannot both be true at the same date."
     )
@@ -664,3 +670,12 @@ def test_a_count_published_at_overlapping_dates_is_a_conflict(data_copy):
     assert found["XDOC:F003-24+F004-01"] == ("conflict", "different_figures")  # 270 vs 260
     # S002 (17 January 2024, to the day) surely came out before S004 (14 May 2024)
     assert found["XDOC:F002-28+F004-01"] == ("changed over time", "different_dates")
+
+
+def test_the_checks_read_three_of_the_five_texts(audit):
+    # S000 and S001 state figures no other text states and no total or rate recomputes:
+    # nothing to check them against.
+    assert checked_sources(audit) == ("S002", "S003", "S004")
+    with pytest.raises(ValueError) as err:
+        checked_sources(audit.drop(columns="source_ids"))
+    assert str(err.value) == "the audit lacks the column 'source_ids' (see run_audit)"

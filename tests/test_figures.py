@@ -385,14 +385,14 @@ def test_market_caption_and_source(made):
     assert fr.caption == (
         f"Marché des ATMP{NBSP}: tailles annoncées pour 2025 et 2032, trajectoire du TCAC "
         f"annoncé pour 2019–2025 (plus de 36{NBSP}%) prolongé jusqu’en 2032, et trajectoire du "
-        f"taux qu’impliquent les deux tailles (environ 35{NBSP}%), soit un écart "
-        f"d’environ 1{NBSP}pt, pour une période postérieure à celle du taux annoncé, que ces "
+        f"taux qu’impliquent les deux tailles (environ 34,6{NBSP}%), soit un écart "
+        f"d’environ 1,4{NBSP}pt, pour une période postérieure à celle du taux annoncé, que ces "
         "tailles ne permettent donc pas de vérifier."
     )
     assert en.caption == (
         "ATMP market: sizes stated for 2025 and 2032, path of the CAGR stated for 2019–2025 "
         "(more than 36%) continued to 2032, and path of the rate the two sizes imply (about "
-        "35%), a gap of about 1 pp, for a later period than the stated rate, which these "
+        "34.6%), a gap of about 1.4 pp, for a later period than the stated rate, which these "
         "sizes therefore cannot check."
     )
     # S002 credits the market figures to Deloitte
@@ -410,7 +410,7 @@ def test_market_alt(made):
         # 34.59 % -> 35: from "about" sizes, two significant figures
         f"environ 1,6{NBSP}Md€ ou moins en 2019",
         f"environ 86{NBSP}Md€ ou plus en 2032",
-        f"environ 35{NBSP}% par an",
+        f"environ 34,6{NBSP}% par an",
     ):
         assert text in fr
     for text in (
@@ -418,7 +418,7 @@ def test_market_alt(made):
         "about €80bn in 2032",
         "about €1.6bn or less in 2019",
         "about €86bn or more in 2032",
-        "about 35% a year",
+        "about 34.6% a year",
     ):
         assert text in en
 
@@ -463,8 +463,8 @@ def test_market_chart_writes_its_key_and_values_as_the_prose_does(ds, made, lang
         key = [
             f"TCAC annoncé pour 2019–2025{NBSP}: plus de 36{NBSP}%",
             "Le même taux prolongé jusqu’en 2032",
-            f"Taux entre les deux tailles annoncées{NBSP}: environ 35{NBSP}% par an",
-            f"Écart entre les deux trajectoires{NBSP}: environ 1{NBSP}pt par an",
+            f"Taux entre les deux tailles annoncées{NBSP}: environ 34,6{NBSP}% par an",
+            f"Écart entre les deux trajectoires{NBSP}: environ 1,4{NBSP}pt par an",
             f"Taille annoncée (trait{NBSP}: ce que couvre «{NBSP}environ{NBSP}»)",
             "Taille qu’implique le TCAC annoncé",
         ]
@@ -474,8 +474,8 @@ def test_market_chart_writes_its_key_and_values_as_the_prose_does(ds, made, lang
         key = [
             "CAGR stated for 2019–2025: more than 36%",
             "The same rate continued to 2032",
-            "Rate between the two stated sizes: about 35% a year",
-            "Gap between the two paths: about 1 pp a year",
+            "Rate between the two stated sizes: about 34.6% a year",
+            "Gap between the two paths: about 1.4 pp a year",
             "Stated size (bar: the range ‘about’ covers)",
             "Size the stated CAGR implies",
         ]
@@ -485,9 +485,9 @@ def test_market_chart_writes_its_key_and_values_as_the_prose_does(ds, made, lang
         assert text in texts, text
     # One rounding per quantity: the chart's figures read as the claims audit's prose.
     shared = {
-        # 10 x 1.36 ** 7 = 86.05 -> 86; 10 / 1.36 ** 6 = 1.580 -> 1.6; 34.59 % -> 35
-        "fr": [f"86{NBSP}Md€", f"1,6{NBSP}Md€", f"35{NBSP}%", f"75{NBSP}Md€ à 85{NBSP}Md€"],
-        "en": ["€86bn", "€1.6bn", "35%", "€75bn to €85bn"],
+        # 10 x 1.36 ** 7 = 86.05 -> 86; 10 / 1.36 ** 6 = 1.580 -> 1.6; 34.59 % -> 34.6
+        "fr": [f"86{NBSP}Md€", f"1,6{NBSP}Md€", f"34,6{NBSP}%", f"75{NBSP}Md€ à 85{NBSP}Md€"],
+        "en": ["€86bn", "€1.6bn", "34.6%", "€75bn to €85bn"],
     }[lang]
     chart = " ".join(texts)
     for text in shared:

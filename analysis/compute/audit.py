@@ -75,6 +75,7 @@ __all__ = [
     "SPLITS",
     "VERSIONS",
     "audit_command",
+    "checked_sources",
     "display_frame",
     "finding_totals",
     "findings",
@@ -707,7 +708,7 @@ def _translation_values(
         "lang_a": ctx.language(sa, lang),
         "lang_b": ctx.language(sb, lang),
         "value_a": ctx.figure(a[0], lang),
-        "subject_a": ctx.subject(str(ctx.by_id[a[0]]["subject"]), lang),
+        "subject_a": formatting.in_sentence(ctx.subject(str(ctx.by_id[a[0]]["subject"]), lang)),
     }
     if b:
         # The other version's subject is quoted in its own words (the English page's in a
@@ -985,6 +986,20 @@ def _finding_explanation(part: pd.DataFrame, how: str, lang: str) -> str:
         return str(curated[f"explanation_{lang}"].iloc[0])
     figures = t("audit.separator", lang).join(part[f"figure_{lang}"])
     return t("finding.grouped", lang, n=len(part), figures=figures, explanation=first)
+
+
+def checked_sources(audit: pd.DataFrame) -> tuple[str, ...]:
+    """The documents the checks of :func:`run_audit` read, by id, in order.
+
+    A text whose figures nothing can check (no other text states them, no total or rate to
+    recompute) has no check: an audit of five texts may check three.
+
+    Raises:
+        ValueError: when ``audit`` has no ``source_ids`` column.
+    """
+    if "source_ids" not in audit.columns:
+        raise ValueError("the audit lacks the column 'source_ids' (see run_audit)")
+    return tuple(sorted({s for ids in audit["source_ids"] for s in ids}))
 
 
 def finding_totals(found: pd.DataFrame) -> dict[str, int]:

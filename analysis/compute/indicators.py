@@ -520,8 +520,15 @@ def _indicator(
     words: tuple[str, str] | None = None,
     period_words: tuple[str, str] | None = None,
     inferred: bool = False,
+    compared: bool = False,
 ) -> Indicator:
     """Build an indicator; ``directional`` keeps an approximate bound's side in its wording.
+
+    A computed figure shows only the precision its inputs support
+    (:func:`~analysis.present.formatting.derived_digits`), unless it is ``compared``: a
+    rate set against a stated rate keeps its ``digits``, as the comparison is what it is
+    computed for (about 34.6 % against more than 36 % is a gap of 1.4 points, which two
+    significant figures would show as 35 % and 1 point, inside a tolerance of 1 point).
 
     A stated figure's formula says it is taken as stated or in words; one the text implies
     (``inferred``) has the indicator's own formula (a rank from the stated rank next to
@@ -529,7 +536,7 @@ def _indicator(
     """
     stem = stem or f"indicator.{key}"
     ids = tuple(dict.fromkeys(fact_ids))
-    if not stated:  # a computed figure shows only the precision its inputs support
+    if not (stated or compared):  # a computed figure: only the precision its inputs support
         digits = formatting.derived_digits(q.value, unit, q.approximate, digits)
     formula = f"{stem}.formula"
     if stated and inferred:
@@ -1344,18 +1351,17 @@ def market_check(
             period=(base_year, end_year),
             digits=1,
             args=years_arg,
+            compared=True,
         )
-        # A difference shows no more decimals than the two rates as shown: more than 36 %
-        # against about 35 % is about 1 point apart, not 1.4.
-        rate_decimals = 0 if rate_sel.value.is_integer() else formatting.UNITS["percent"]
         gap = _indicator(
             "market.rate_gap",
             rate_sel.quantity - implied * 100,
             "percentage_points",
             rate_sel.fact_ids + base.fact_ids + end.fact_ids,
             period=(base_year, end_year),
-            digits=min(rate_decimals, implied_rate.digits or 0),
+            digits=1,
             args=years_arg,
+            compared=True,
         )
         sensitivity = size_sensitivity(
             rate_sel.quantity,
