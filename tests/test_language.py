@@ -149,13 +149,14 @@ def test_english_money_has_one_style(out, name):
     for wrong in (r"\bEUR\b", r"\d ?M€|\d ?Md€|\d ?k€", r"€ \d", r"\d euros\b"):
         found = re.search(wrong, unquoted(text))
         assert found is None, text[max(found.start() - 60, 0) : found.end() + 40]
-    # sentences give money in words and thousands in full: "€81 million", "€48,500"
+    # sentences give money in words (a no-break space before the word) and thousands in
+    # full: "€81\u00a0million", "€48,500"
     for sentence in prose(out, name, "en"):
         found = re.search(r"€[\d.,]+(k|M|bn)\b", unquoted(sentence))
         assert found is None, sentence
     shown = " ".join(prose(out, name, "en"))
     if name != "claims_audit":  # the audit states no budget in its sentences
-        assert "€81 million" in shown
+        assert "€81\u00a0million" in shown
 
 
 @pytest.mark.parametrize("name", ["sector_overview", "atmp_partnership"])
@@ -198,4 +199,4 @@ def test_jobs_are_expected_not_a_rise_and_granted_is_public(out, name):
     # 47.33 % -> 2 s.f. -> 47; 48.6 - 23 = about 25.6 -> 2 s.f. -> 26), the assumption said
     assert "assuming the amounts granted are the public part" in en
     assert "environ 47\u00a0% du financement public" in fr
-    assert "about 47% of the public funding" in en and "about €26 million" in en
+    assert "about 47% of the public funding" in en and "about €26\u00a0million" in en

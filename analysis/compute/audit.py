@@ -708,7 +708,13 @@ def _translation_values(
         "lang_a": ctx.language(sa, lang),
         "lang_b": ctx.language(sb, lang),
         "value_a": ctx.figure(a[0], lang),
-        "subject_a": formatting.in_sentence(ctx.subject(str(ctx.by_id[a[0]]["subject"]), lang)),
+        "subject_a": ctx.subject(str(ctx.by_id[a[0]]["subject"]), lang),
+        # Inside a sentence, a French label's first letter in lower case ("marché des ATMP").
+        "subject_a_in_sentence": formatting.in_sentence(
+            ctx.subject(str(ctx.by_id[a[0]]["subject"]), lang)
+        )
+        if lang == "fr"
+        else ctx.subject(str(ctx.by_id[a[0]]["subject"]), lang),
     }
     if b:
         # The other version's subject is quoted in its own words (the English page's in a

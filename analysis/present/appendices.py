@@ -10,6 +10,7 @@ import csv
 import io
 import re
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 import pandas as pd
@@ -232,9 +233,19 @@ def _indicator_blocks(doc: Document) -> list[Any]:
             implied.append(t("report.method.stated_item", lang, label=label, value=ind.text(lang)))
             continue
         if ind.formula == STATED_WORDS:
-            # The value computations take: whole numbers without decimals, others to 2.
+            # The value computations take: a share that is a simple fraction as that fraction
+            # ("nearly two thirds": 2/3, not 66.67 %), whole numbers without decimals,
+            # others to 2.
+            share = Fraction(float(ind.quantity.value) / 100).limit_denominator(12)
             digits = 0 if float(ind.quantity.value).is_integer() else 2
-            value = formatting.fmt_quantity(ind.quantity, ind.unit, lang, digits)
+            if (
+                ind.unit == "percent"
+                and share.denominator > 1
+                and abs(float(share) * 100 - float(ind.quantity.value)) < 0.01
+            ):
+                value = f"{share.numerator}/{share.denominator}"
+            else:
+                value = formatting.fmt_quantity(ind.quantity, ind.unit, lang, digits)
             words = ind.text(lang)
             item = t("report.method.words_item", lang, label=label, words=words, value=value)
             in_words.append(item)
