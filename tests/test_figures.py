@@ -573,9 +573,9 @@ def test_timeline_plots_every_event_it_counts(ds, made):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_timeline_axis_names_each_year_once(ds, made, lang):
-    # Events from February 2021 to 14 May 2024, axis from 1 January 2021 to 1 January 2025:
-    # the years 2021 to 2024, each once, as plain years; not the 2025 the axis closes on.
+def test_timeline_heads_each_year_once(ds, made, lang):
+    # Events from February 2021 to 14 May 2024, listed under a heading for each year: the
+    # years 2021 to 2024, each once, as plain years, and no other (no 2025).
     # Two events are dated to the year 2023 only: their rows also read "2023".
     texts = _svg_texts(made["timeline", lang].svg)
     rows = [str(e.date.year) for e in indicators.timeline(ds).new_events if e.precision == "year"]

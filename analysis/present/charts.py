@@ -41,7 +41,6 @@ __all__ = [
 matplotlib.use("svg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import dates as mdates  # noqa: E402
 from matplotlib import ticker  # noqa: E402
 from matplotlib.transforms import Bbox, blended_transform_factory  # noqa: E402
 
@@ -608,18 +607,14 @@ def timeline(
     *,
     chart_id: str,
     alt: str,
-    start: date,
-    end: date,
     groups: Sequence[tuple[str, str]] = (),
     reported_label: str | None = None,
 ) -> Chart:
-    """Events listed one per row, each tied by a leader line to its date on a time axis.
+    """Events listed one per row in date order, under a heading for each year.
 
-    The time axis runs down the left edge, to scale, with a tick where each year starts and
-    the year's number once, written along the axis beside the middle of its span; the rows
-    are evenly spaced on the right, so events of the same month never overlap. Each row
-    reads: a dot in the event's colour, its date, its label, then a detail in grey. Rows too
-    long for the figure are written in a smaller font.
+    Each row reads: a dot in the event's colour, its date, its label, then a detail in grey.
+    A year's heading stands on a line of its own with a rule, so a row is never read against
+    another year. Rows too long for the figure are written in a smaller font.
 
     Args:
         events: ``(date, date label, label, detail, colour, reported)`` sorted by date;
@@ -627,28 +622,31 @@ def timeline(
             reports it).
         chart_id: stable id for the SVG.
         alt: text alternative.
-        start: top end of the time axis.
-        end: bottom end of the time axis.
         groups: ``(name, colour)`` of the colours used: the key above the rows, each
             name after a dot drawn as the rows draw theirs.
         reported_label: the key's name of the hollow dot (events dated by the document
             that reports them); None leaves it out of the key.
     """
-    n = len(events)
+    items: list[int | tuple[date, str, str, str, str, bool]] = []
+    for event in events:
+        if not items or event[0].year != _year_of(items):
+            items.append(event[0].year)
+        items.append(event)
+    n = len(items)
     fig = plt.figure(figsize=(6.4, 1.0))
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))  # fixed: the columns are measured in it
     ax.set_xlim(0, 1)
     ax.axis("off")
-    axis_x, elbow_x, row_x, date_x, gap = 0.075, 0.13, 0.16, 0.18, 0.022
+    year_x, row_x, date_x, gap = 0.01, 0.035, 0.055, 0.022
     # The key first: widths along x do not depend on the figure's height, set after.
     keys = [(name, colour, colour) for name, colour in groups]
     if reported_label is not None:
         keys.append((reported_label, "white", GREY))
-    x, line, placed = date_x, 0, []
+    x, line, placed = year_x, 0, []
     for name, face, edge in keys:
         text = ax.text(x + 0.016, 0, name, va="center", fontsize=7.5, color=INK)
-        if x > date_x and x + 0.016 + _width(fig, ax, text) > 0.995:
-            x, line = date_x, line + 1  # no room left on this line: the next one
+        if x > year_x and x + 0.016 + _width(fig, ax, text) > 0.995:
+            x, line = year_x, line + 1  # no room left on this line: the next one
             text.set_x(x + 0.016)
         placed.append((x, line, text, face, edge))
         x += 0.016 + _width(fig, ax, text) + 0.035
@@ -659,52 +657,22 @@ def timeline(
         ax.plot([x], [y], "o", mfc=face, mec=edge, markersize=5.5, mew=1.2)
     top = -0.55 - 0.8 * lines if keys else -0.8
     fig.set_size_inches(6.4, 0.25 * (n + 0.6 - top))
-    t0, t1 = mdates.date2num(start), mdates.date2num(end)
-    lo, hi = -0.5, n - 0.5  # the time axis spans the rows
-    ax.set_ylim(hi + 0.1, top)
-
-    def y_of(when: date) -> float:
-        return lo + (mdates.date2num(when) - t0) / (t1 - t0) * (hi - lo)
-
-    ax.plot([axis_x, axis_x], [lo, hi], color="#888888", linewidth=0.8)
-    # A tick where each year starts; each year's number once, beside the middle of its span,
-    # so the axis reads 2021, 2022... and never names the year the axis closes on.
-    first = start.year + (0 if (start.month, start.day) == (1, 1) else 1)
-    for year in range(first, end.year + 1):
-        y = y_of(date(year, 1, 1))
-        ax.plot([axis_x - 0.01, axis_x], [y, y], color="#888888", linewidth=0.8)
-    for year in range(start.year, end.year + 1):
-        top_y = y_of(max(date(year, 1, 1), start))
-        bottom_y = y_of(min(date(year + 1, 1, 1), end))
-        if bottom_y > top_y:
-            # Written along the axis, so that it reads as the axis's and not as a row's.
-            middle = (top_y + bottom_y) / 2
-            ax.text(
-                axis_x - 0.016,
-                middle,
-                str(year),
-                ha="right",
-                va="center",
-                rotation=90,
-                fontsize=8,
-                color=GREY,
-            )
+    ax.set_ylim(n - 0.4, top)
     dates = []
-    for row, (when, when_label, _, _, colour, reported) in enumerate(events):
-        y = y_of(when)
-        ax.plot(
-            [axis_x, elbow_x, row_x - 0.006],
-            [y, row, row],
-            color=GREY_LIGHT,
-            linewidth=0.6,
-            zorder=1,
-        )
+    for row, item in enumerate(items):
+        if isinstance(item, int):
+            ax.text(year_x, row, str(item), va="center", fontsize=8.5, fontweight="bold", color=INK)
+            ax.plot([year_x, 0.995], [row + 0.42, row + 0.42], color=GREY_LIGHT, linewidth=0.6)
+            continue
+        _, when_label, _, _, colour, reported = item
         face = "white" if reported else colour
-        ax.plot([axis_x], [y], "o", mfc=face, mec=colour, markersize=4.5, mew=1.0, zorder=3)
         ax.plot([row_x], [row], "o", mfc=face, mec=colour, markersize=5.5, mew=1.2, zorder=3)
         dates.append(ax.text(date_x, row, when_label, va="center", fontsize=7.5, color=GREY))
     label_x = date_x + max((_width(fig, ax, d) for d in dates), default=0) + gap
-    for row, (_, _, label, detail, _, _) in enumerate(events):
+    for row, item in enumerate(items):
+        if isinstance(item, int):
+            continue
+        _, _, label, detail, _, _ = item
         text = ax.text(label_x, row, label, va="center", fontsize=7.5, color=INK)
         # A no-break space: SVG collapses a leading plain space.
         more = ax.text(
@@ -717,3 +685,9 @@ def timeline(
             if more.get_position()[0] + _width(fig, ax, more) <= 0.995:
                 break
     return _render(fig, chart_id, alt)
+
+
+def _year_of(items: list) -> int:
+    """The year of the last event listed (the heading a new event may need)."""
+    last = items[-1]
+    return last if isinstance(last, int) else last[0].year

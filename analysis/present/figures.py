@@ -23,7 +23,6 @@ are pure: no file is read or written (drawing is left to :mod:`analysis.charts`)
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import textwrap
 from collections.abc import Iterable
@@ -693,7 +692,7 @@ def restated_clause(tl: indicators.Timeline, lang: str, key: str) -> str:
 
 
 def timeline(ds: Dataset, lang: str) -> Figure:
-    """Every new dated event of ``events.csv`` on a time axis, in the timeline table's order.
+    """Every new dated event of ``events.csv`` listed under its year, in the timeline table's order.
 
     Each event is coloured by its group of kinds and labelled with its date (at the
     precision it is known), a short label (``figure.timeline.event.<id>``, else the data's
@@ -741,8 +740,6 @@ def timeline(ds: Dataset, lang: str) -> Figure:
         rows,
         chart_id=_chart_id("timeline", lang),
         alt=alt,
-        start=dt.date(first, 1, 1),
-        end=dt.date(last + 1, 1, 1),
         groups=[(_t(f"figure.timeline.group.{g}", lang), GROUP_COLOURS[g]) for g in order],
         reported_label=_t("figure.timeline.reported", lang) if any(r[5] for r in rows) else None,
     )
