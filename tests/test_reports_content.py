@@ -477,6 +477,23 @@ def test_claims_audit_is_titled_as_an_audit(built):
         assert squeeze(pdf_pages(built, "claims_audit", lang)[0]).startswith(kicker.upper())
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_checked_claim_shows_the_passages_it_rests_on(built, lang):
+    # Statements in one version only have no fact behind them: their passages come from
+    # version_differences.csv. Tables with the column: shares and totals (7 rows), rates
+    # (4), repeated figures (5), the 12 statements and credits in one version only.
+    header = catalogue()["report.col.locators"][lang]
+    counts = []
+    for table in soup_of(built, "claims_audit", lang).select(".report-table table"):
+        heads = [squeeze(th.get_text()) for th in table.select("thead th")]
+        if heads and heads[-1] == header:
+            rows = table.select("tbody tr")
+            counts.append(len(rows))
+            for row in rows:
+                assert squeeze(row.find_all(["td", "th"])[-1].get_text()), squeeze(row.get_text())
+    assert counts == [7, 4, 5, 12]
+
+
 # -- notebooks ----------------------------------------------------------------------------
 
 

@@ -74,6 +74,27 @@ def _locators(doc: Document, fact_ids: Sequence[str]) -> tuple[Inline, ...]:
     return tuple(pieces)
 
 
+def _difference_locators(doc: Document, claim_id: str) -> tuple[Inline, ...]:
+    """The passages of a curated difference between two versions (``VER:<id>``), if any."""
+    differences = doc.ds.version_differences
+    match = differences[differences["difference_id"] == claim_id.removeprefix("VER:")]
+    pieces: list[Inline] = []
+    for _, r in match.iterrows():
+        for source, column in (("source_a", "locator_a"), ("source_b", "locator_b")):
+            passage = r[column]
+            if passage is None or pd.isna(passage):
+                continue
+            sid = str(r[source])
+            if pieces:
+                pieces.append(Break())
+            pieces += [
+                Run(doc.document_name(sid), "small"),
+                Run(" "),
+                Run(str(passage), "quote", lang=str(doc.source(sid)["language"])),
+            ]
+    return tuple(pieces)
+
+
 def audit_table(
     doc: Document,
     audit: pd.DataFrame,
@@ -100,7 +121,9 @@ def audit_table(
             str(r[f"explanation_{lang}"]),
         ]
         if locators:
-            row.append(_locators(doc, r["fact_ids"]))
+            # A difference between versions that is not a figure's rests on its passages.
+            passages = _locators(doc, r["fact_ids"]) or _difference_locators(doc, r["claim_id"])
+            row.append(passages)
         rows.append(row)
     ids = [i for ids in audit["fact_ids"] for i in ids]
     widths = (18, 26, 30, 26) if locators else (18, 37, 45)
