@@ -167,7 +167,7 @@ def test_explanations_in_both_languages(audit):
     )
     jobs = rows.loc["PART:F002-26+F002-27"]
     assert jobs["explanation_fr"] == (
-        "La somme des parties (plus de 2\u202f100) ne dépasse pas le total annoncé "
+        "La partie (plus de 2\u202f100) ne dépasse pas le total annoncé "
         "(6\u202f000)\u00a0: il reste moins de 3\u202f900."
     )
     assert jobs["recomputed"] == 3900  # 6 000 - 2 100
@@ -182,8 +182,8 @@ def test_explanations_in_both_languages(audit):
         "The 2025 (about €10bn) and 2032 (about €80bn) sizes imply about 34.6% a year, below "
         "the more than 36% stated for 2019–2025; the periods differ, so both can be true. "
         "Within the sizes’ stated precision the rates can be equal: at 36% a year, about €80bn "
-        "in 2032 would need €9.3bn in 2025, which ‘about €10bn’ covers (€5bn to €15bn). For "
-        "comparison, about €10bn in 2025 would give €86bn in 2032, against the €75bn to "
+        "in 2032 would need about €9.3bn in 2025, which ‘about €10bn’ covers (€5bn to €15bn). "
+        "For comparison, about €10bn in 2025 would give about €86bn in 2032, against the €75bn to "
         "€85bn that ‘about €80bn’ covers."
     )  # from "about" sizes, 2 s.f.: 80 / 1.36**7 = 9.30 -> 9.3; 10 * 1.36**7 = 86.05 -> 86;
     # 8 ** (1/7) - 1 = 34.59 % -> one decimal, compared with the stated rate: 34.6
@@ -339,7 +339,7 @@ def test_parts_that_exceed_their_total(data_copy):
     row = found.loc["PART:F002-26+F002-27"]
     assert (row["verdict"], row["reason"]) == ("conflict", "parts_exceed_total")
     assert row["explanation_en"] == (
-        "The parts add up to more than 6,100, more than the stated total of 6,000."
+        "The part comes to more than 6,100, more than the stated total of 6,000."
     )
 
 

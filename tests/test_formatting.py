@@ -28,6 +28,7 @@ from analysis.present.formatting import (
     fmt_quantity,
     fmt_ratio,
     fmt_value,
+    numbers_unbroken,
     rounding_for,
 )
 from analysis.present.messages import t
@@ -410,3 +411,17 @@ def test_fmt_document_after_of_agrees_with_the_kind():
     )
     with pytest.raises(ValueError, match="unknown message key 'figure.source.kind.leaflet'"):
         fmt_document("leaflet", day, "en")
+
+
+@pytest.mark.parametrize(
+    ("quoted", "shown"),
+    [
+        ("6 000 emplois au total", "6\u00a0000 emplois au total"),  # thousands kept together
+        ("et 1 200 emplois indirects", "et 1\u00a0200 emplois indirects"),
+        ("2,6 % de la population", "2,6\u00a0% de la population"),  # the sign with its number
+        ("470 emplois directs", "470 emplois directs"),  # a space before a word: unchanged
+        ("en 2024, 19 2024 25", "en 2024, 19 2024 25"),  # a year is not a group of thousands
+    ],
+)
+def test_quoted_numbers_do_not_break_at_a_line_end(quoted, shown):
+    assert numbers_unbroken(quoted) == shown

@@ -370,6 +370,7 @@ def _parts_total(ctx: _Context) -> list[_Row]:
                         f"({ctx.figure(total_ids[0], lang)})",
                         "total_value": ctx.figure(total_ids[0], lang),
                         "parts_sum": formatting.fmt_quantity(parts_q, unit, lang),
+                        "n_parts": len(part_ids),
                         "rest": formatting.fmt_quantity(rest, unit, lang),
                         "subject": ctx.subject(str(subject), lang),
                     }

@@ -24,6 +24,8 @@ from typing import Any, ClassVar
 
 import jinja2
 
+from analysis.present.formatting import numbers_unbroken
+
 __all__ = [
     "FORMATS",
     "TYPST_MIMETYPE",
@@ -530,6 +532,7 @@ def environment(fmt: str) -> jinja2.Environment:
     )
     env.filters["typst"] = typst_string
     env.filters["svg_data_uri"] = svg_data_uri
+    env.filters["unbroken"] = numbers_unbroken
     env.tests["run"] = lambda x: isinstance(x, Run)
     env.tests["badge"] = lambda x: isinstance(x, Badge)
     env.tests["break"] = lambda x: isinstance(x, Break)

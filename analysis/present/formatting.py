@@ -79,6 +79,7 @@ __all__ = [
     "fmt_ratio",
     "fmt_value",
     "in_sentence",
+    "numbers_unbroken",
     "rounding_for",
 ]
 
@@ -541,6 +542,19 @@ def elide(text: str, lang: str) -> str:
     """
     check_lang(lang)
     return _ELISION.sub("\\1\u2019", text) if lang == "fr" else text
+
+
+#: A space inside a number ("6 000", "1 200") or before its percent sign ("2,6 %").
+_NUMBER_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d)|%)")
+
+
+def numbers_unbroken(text: str) -> str:
+    """Quoted text whose numbers cannot break at a line's end.
+
+    ``6 000`` and ``2,6 %`` keep their space, made a no-break one; the words are the text's
+    own.
+    """
+    return _NUMBER_SPACE.sub("\u00a0", text)
 
 
 def in_sentence(label: str) -> str:
