@@ -320,7 +320,7 @@ def test_jobs_caption_alt_and_source(made):
     assert "of which more than 2,100 direct" in en.caption
     # the current indirect jobs are derived, an upper bound
     assert f"moins de 3{NNBSP}900 indirects" in fr.alt
-    assert "less than 3,900 indirect" in en.alt
+    assert "fewer than 3,900 indirect" in en.alt
     assert f"plus de 470 directs et 1{NNBSP}200 indirects" in fr.alt
     assert "more than 470 direct and 1,200 indirect" in en.alt
     assert fr.source == S002_S003["fr"] and en.source == S002_S003["en"]

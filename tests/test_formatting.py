@@ -111,7 +111,7 @@ def test_periods():
         (15, "companies", "at_least", "au moins 15", "at least 15"),
         (36, "percent", "more_than", f"plus de 36{NBSP}%", "more than 36%"),
         (5, "organisations", "at_most", "au plus 5", "at most 5"),
-        (5, "organisations", "less_than", "moins de 5", "less than 5"),
+        (5, "organisations", "less_than", "moins de 5", "fewer than 5"),  # counted: "fewer"
         (81, "EUR_million", "exact", f"81{NBSP}M€", "€81M"),
     ],
 )
@@ -134,7 +134,7 @@ def test_stated_figures_keep_their_qualifier(value, unit, qualifier, fr, en):
         (Bounded(27.8333, "lower", strict=True), "percent", None, f"plus de 27,8{NBSP}%",
          "more than 27.8%"),
         (Bounded(3900, "upper", strict=True), "jobs", None, f"moins de 3{NNBSP}900",
-         "less than 3,900"),
+         "fewer than 3,900"),
         # One qualifier: 81 - nearly 23 = at least about 58 is written "about 58"
         (Bounded(58, "lower", approximate=True), "EUR_million", None,
          f"environ 58{NBSP}M€", "about €58M"),

@@ -451,7 +451,7 @@ class Indicator:
             formatting.rounding_for(self.quantity, self.unit, self.digits),
             prose,
         )
-        return t(f"qualifier.{self.wording}", lang, value=number)
+        return formatting.qualified(self.wording, self.unit, lang, number)
 
     def parts(self, lang: str) -> tuple[str, str, str]:
         """The text split for a key-figure tile: (words before, figure, words after).
@@ -471,7 +471,7 @@ class Indicator:
             formatting.rounding_for(self.quantity, self.unit, self.digits),
         )
         slot = "\x00"
-        before, _, after = t(f"qualifier.{self.wording}", lang, value=slot).partition(slot)
+        before, _, after = formatting.qualified(self.wording, self.unit, lang, slot).partition(slot)
         return before.strip(), figure, after.strip()
 
     def number_text(self, lang: str) -> str:
@@ -488,7 +488,7 @@ class Indicator:
         number = formatting.fmt_number(
             self.value, lang, digits, formatting.rounding_for(self.quantity, self.unit, self.digits)
         )
-        return t(f"qualifier.{self.wording}", lang, value=number)
+        return formatting.qualified(self.wording, self.unit, lang, number)
 
     def period_text(self, lang: str) -> str:
         """The period in ``lang`` as the text states it, or an empty string when none.

@@ -48,6 +48,7 @@ import pandas as pd
 from analysis import paths
 
 __all__ = [
+    "COUNT_UNITS",
     "read_table",
     "COUNT_LIMIT",
     "LIST_LIMIT",

@@ -53,6 +53,7 @@ from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 
 from analysis.compute.growth import Bounded
+from analysis.data.validate import COUNT_UNITS
 from analysis.present.messages import check_lang, t
 
 __all__ = [
@@ -80,6 +81,7 @@ __all__ = [
     "fmt_value",
     "in_sentence",
     "numbers_unbroken",
+    "qualified",
     "rounding_for",
 ]
 
@@ -389,6 +391,17 @@ def fmt_ordinal(value: float, lang: str, words: bool = False) -> str:
     return t(f"fmt.ordinal.{category}", lang, value=_number(Decimal(rank), 0, lang))
 
 
+def qualified(wording: str, unit: str, lang: str, value: str) -> str:
+    """A figure's text with its qualifier: ``more than 470``, ``fewer than 3,900 jobs``.
+
+    English says "fewer than" for things counted one by one (jobs, companies...), "less
+    than" for amounts; French says "moins de" for both.
+    """
+    if wording == "less_than" and unit in COUNT_UNITS:
+        wording = "fewer_than"
+    return t(f"qualifier.{wording}", lang, value=value)
+
+
 def fmt_quantity(
     quantity: Bounded | float,
     unit: str,
@@ -416,7 +429,7 @@ def fmt_quantity(
     check_lang(lang)
     q = quantity if isinstance(quantity, Bounded) else Bounded(_finite(quantity, "quantity"))
     text = fmt_value(q.value, unit, lang, digits, rounding_for(q, unit, digits), prose)
-    return t(f"qualifier.{q.wording}", lang, value=text)
+    return qualified(q.wording, unit, lang, text)
 
 
 def rounding_for(quantity: Bounded, unit: str | None = None, digits: int | None = None) -> str:
