@@ -104,7 +104,7 @@ def test_the_patterns_catch_the_old_wordings():
 
 @pytest.mark.parametrize(("name", "lang"), VARIANTS)
 def test_one_qualifier_per_figure(out, name, lang):
-    # the methodology quotes the wording it forbids ('at least about N'): quotes left out
+    # quoted passages of the texts are left out: they keep the texts' own words
     for text in (unquoted(html_text(out, name, lang)), unquoted(pdf_text(out, name, lang))):
         found = STACKED_HEDGE.search(text)
         assert found is None, text[max(found.start() - 80, 0) : found.end() + 40]
