@@ -217,10 +217,7 @@ class _Context:
 
     def document(self, source_id: str, lang: str) -> str:
         """The document by its kind and date, as a reader cites it (its id is for the CSV)."""
-        r = self.sources[source_id]
-        return formatting.fmt_document(
-            str(r["kind"]), r["pub_date"], lang, str(r["date_precision"])
-        )
+        return formatting.fmt_source(self.sources[source_id], lang)
 
     def published(self, source_id: str) -> tuple[dt.date, dt.date]:
         """The first and last days the source may have been published on."""
@@ -700,6 +697,7 @@ def _translation_values(
 ) -> dict[str, str]:
     metric, _, period = key
     shown = formatting.fmt_period(*period, lang) if period != (None, None) else ""
+    subject_a = ctx.subject(str(ctx.by_id[a[0]]["subject"]), lang)
     values = {
         "metric": ctx.metric(metric, lang),
         "value": ctx.figure(a[0], lang),
@@ -709,13 +707,9 @@ def _translation_values(
         "lang_a": ctx.language(sa, lang),
         "lang_b": ctx.language(sb, lang),
         "value_a": ctx.figure(a[0], lang),
-        "subject_a": ctx.subject(str(ctx.by_id[a[0]]["subject"]), lang),
+        "subject_a": subject_a,
         # Inside a sentence, a French label's first letter in lower case ("marché des ATMP").
-        "subject_a_in_sentence": formatting.in_sentence(
-            ctx.subject(str(ctx.by_id[a[0]]["subject"]), lang)
-        )
-        if lang == "fr"
-        else ctx.subject(str(ctx.by_id[a[0]]["subject"]), lang),
+        "subject_a_in_sentence": formatting.in_sentence(subject_a) if lang == "fr" else subject_a,
     }
     if b:
         # The other version's subject is quoted in its own words (the English page's in a

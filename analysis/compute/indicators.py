@@ -1699,6 +1699,19 @@ class Event:
     note: str | None
     restates: tuple[str, ...] = ()
 
+    def when(self, lang: str) -> str:
+        """The date at its precision, saying how it is known.
+
+        ``February 2021 at the latest`` when it is only the reporting document's date,
+        ``October 2021 (inferred)`` when it was worked out from an undated text.
+        """
+        when = formatting.fmt_date(self.date, lang, self.precision)
+        if self.date_basis == "source_date":  # not stated: the report's date, a bound
+            return t("timeline.reported_by", lang, date=when)
+        if self.date_basis == "inferred":
+            return t("timeline.inferred", lang, date=when)
+        return when
+
 
 @dataclass(frozen=True)
 class Timeline:
@@ -1753,11 +1766,6 @@ class Timeline:
                 row |= {"label_fr": e.label_fr, "label_en": e.label_en}
             else:
                 check_lang(lang)
-                when = formatting.fmt_date(e.date, lang, e.precision)
-                if e.date_basis == "source_date":  # not stated: the report's date, a bound
-                    when = t("timeline.reported_by", lang, date=when)
-                elif e.date_basis == "inferred":  # worked out from an undated text
-                    when = t("timeline.inferred", lang, date=when)
                 label = e.label_fr if lang == "fr" else e.label_en
                 if e.restates:
                     earlier = [
@@ -1766,7 +1774,7 @@ class Timeline:
                     earlier_text = t("figure.list.separator", lang).join(earlier)
                     label = t("timeline.restatement", lang, label=label, events=earlier_text)
                 row |= {
-                    "when": when,
+                    "when": e.when(lang),
                     "kind_label": t(f"event_kind.{e.kind}", lang),
                     "label": label,
                 }

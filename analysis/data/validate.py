@@ -46,9 +46,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
+from analysis.data.units import COUNT_UNITS
 
 __all__ = [
-    "COUNT_UNITS",
     "read_table",
     "COUNT_LIMIT",
     "LIST_LIMIT",
@@ -97,8 +97,6 @@ LIST_LIMIT = 1000
 #: lower bound.
 COUNT_LIMIT = 100_000
 
-#: Units of metrics that count whole things.
-COUNT_UNITS = ("jobs", "companies", "organisations", "people", "workpackages", "employees")
 #: Most words a locator may have.
 MAX_LOCATOR_WORDS = 15
 #: Tables whose rows carry a verbatim ``locator``.

@@ -52,9 +52,26 @@ def verdict_legend(doc: Document) -> DefinitionList:
     return DefinitionList(items, style="verdict-legend")
 
 
-def _locators(doc: Document, fact_ids: Sequence[str]) -> tuple[Inline, ...]:
-    """The passages of the sources a claim rests on, one per line, each with its reference."""
+def _passages(doc: Document, quoted: Sequence[tuple[str, str, str]]) -> tuple[Inline, ...]:
+    """Passages of the sources, one per line, each quoted in its source's language.
+
+    ``quoted`` holds ``(reference, passage, source id)``; the reference comes first.
+    """
     pieces: list[Inline] = []
+    for where, passage, sid in quoted:
+        if pieces:
+            pieces.append(Break())
+        pieces += [
+            Run(where, "small"),
+            Run(" "),
+            Run(passage, "quote", lang=str(doc.source(sid)["language"])),
+        ]
+    return tuple(pieces)
+
+
+def _locators(doc: Document, fact_ids: Sequence[str]) -> tuple[Inline, ...]:
+    """The passages of the sources a claim rests on, each with its document and section."""
+    quoted = []
     for fid in fact_ids:
         row = doc.fact(fid)
         sid = str(row["source_id"])
@@ -64,35 +81,21 @@ def _locators(doc: Document, fact_ids: Sequence[str]) -> tuple[Inline, ...]:
             document=doc.document_name(sid),
             section=t(f"section.{row['section']}", doc.lang),
         )
-        if pieces:
-            pieces.append(Break())
-        pieces += [
-            Run(where, "small"),
-            Run(" "),
-            Run(str(row["locator"]), "quote", lang=str(doc.source(sid)["language"])),
-        ]
-    return tuple(pieces)
+        quoted.append((where, str(row["locator"]), sid))
+    return _passages(doc, quoted)
 
 
 def _difference_locators(doc: Document, claim_id: str) -> tuple[Inline, ...]:
     """The passages of a curated difference between two versions (``VER:<id>``), if any."""
     differences = doc.ds.version_differences
     match = differences[differences["difference_id"] == claim_id.removeprefix("VER:")]
-    pieces: list[Inline] = []
-    for _, r in match.iterrows():
-        for source, column in (("source_a", "locator_a"), ("source_b", "locator_b")):
-            passage = r[column]
-            if passage is None or pd.isna(passage):
-                continue
-            sid = str(r[source])
-            if pieces:
-                pieces.append(Break())
-            pieces += [
-                Run(doc.document_name(sid), "small"),
-                Run(" "),
-                Run(str(passage), "quote", lang=str(doc.source(sid)["language"])),
-            ]
-    return tuple(pieces)
+    quoted = [
+        (doc.document_name(str(r[source])), str(r[column]), str(r[source]))
+        for _, r in match.iterrows()
+        for source, column in (("source_a", "locator_a"), ("source_b", "locator_b"))
+        if not (r[column] is None or pd.isna(r[column]))
+    ]
+    return _passages(doc, quoted)
 
 
 def audit_table(

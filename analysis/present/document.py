@@ -362,14 +362,7 @@ class Document:
             if sid == previous and has(same):
                 places.append(self.t(same, value=value))
             else:
-                src = self._sources[sid]
-                document = formatting.fmt_document(
-                    str(src["kind"]),
-                    src["pub_date"],
-                    self.lang,
-                    str(src["date_precision"]),
-                    of=True,
-                )
+                document = formatting.fmt_source(self._sources[sid], self.lang, of=True)
                 where = f"summary.where.{section}"
                 places.append(
                     self.t(where, value=value, document=document)
@@ -1015,10 +1008,7 @@ class Document:
 
     def document_name(self, source_id: str) -> str:
         """A source by its kind and date, as a reader cites it: ``press release of 14 May 2024``."""
-        row = self._sources[source_id]
-        return formatting.fmt_document(
-            str(row["kind"]), row["pub_date"], self.lang, str(row["date_precision"])
-        )
+        return formatting.fmt_source(self._sources[source_id], self.lang)
 
     def source(self, source_id: str) -> Any:
         """A source's row of ``sources.csv``."""

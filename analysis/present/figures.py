@@ -171,12 +171,6 @@ def _publisher(name: str, lang: str) -> str:
     return _t(key, lang) if has(key) else name
 
 
-def _document(row: pd.Series, lang: str) -> str:
-    return formatting.fmt_document(
-        str(row["kind"]), row["pub_date"], lang, str(row["date_precision"])
-    )
-
-
 def source_line(
     ds: Dataset,
     fact_ids: Iterable[str],
@@ -237,15 +231,13 @@ def source_line(
                 [_publisher(s, lang) for s in str(row["speakers"]).split("; ")],
                 locale=formatting.LOCALES[lang],
             ),
-            "document": _document(row, lang),
+            "document": formatting.fmt_source(row, lang),
         }
         original = row["translation_of"]
         if not (original is None or pd.isna(original)):
             # The document adapted, by its kind and date (its id stays in the appendix).
             first = sources[sources["source_id"] == str(original)].iloc[0]
-            original = formatting.fmt_document(
-                str(first["kind"]), first["pub_date"], lang, str(first["date_precision"]), of=True
-            )
+            original = formatting.fmt_source(first, lang, of=True)
         if row["source_id"] in cited:
             values["cited"] = ", ".join(cited[row["source_id"]])
             key = "figure.source.entry_cited"
@@ -720,12 +712,10 @@ def timeline(ds: Dataset, lang: str) -> Figure:
         if group not in groups:
             groups.append(group)
         rows.append((e.date, when, label, kind, GROUP_COLOURS[group], reported))
-        if reported:
-            when = _t("timeline.reported_by", lang, date=when)
-        elif e.date_basis == "inferred":
-            when = _t("timeline.inferred", lang, date=when)
         kind = kind[:1].lower() + kind[1:]
-        items.append(_t("figure.timeline.alt_item", lang, when=when, kind=kind, label=label))
+        items.append(
+            _t("figure.timeline.alt_item", lang, when=e.when(lang), kind=kind, label=label)
+        )
     first, last = chosen[0].date.year, chosen[-1].date.year
     values = {
         "shown": formatting.fmt_number(len(chosen), lang),

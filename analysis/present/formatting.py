@@ -46,14 +46,16 @@ import datetime as dt
 import math
 import numbers
 import re
+from collections.abc import Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 
 from analysis.compute.growth import Bounded
-from analysis.data.validate import COUNT_UNITS
+from analysis.data.units import COUNT_UNITS
 from analysis.present.messages import check_lang, t
 
 __all__ = [
@@ -78,6 +80,7 @@ __all__ = [
     "fmt_pp",
     "fmt_quantity",
     "fmt_ratio",
+    "fmt_source",
     "fmt_value",
     "in_sentence",
     "numbers_unbroken",
@@ -521,6 +524,14 @@ def fmt_document(
     if precision == "month" and date[:1].lower() in "aeiouyàâéèêîôû":
         key = "figure.source.dated.month_elided"
     return t(key, lang, kind=name, date=date)
+
+
+def fmt_source(row: Mapping[str, Any], lang: str, of: bool = False) -> str:
+    """Name a document of ``sources.csv`` by its row, as :func:`fmt_document` does.
+
+    The row gives the kind, the publication date and its precision.
+    """
+    return fmt_document(str(row["kind"]), row["pub_date"], lang, str(row["date_precision"]), of)
 
 
 def fmt_period(start: int | None, end: int | None, lang: str) -> str:
